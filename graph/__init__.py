@@ -1,0 +1,1 @@
+"""Stores, consolidation, the networkx projection, analyses and pages (photonics_kg.graph)."""

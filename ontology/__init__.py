@@ -1,0 +1,1 @@
+"""The photonics-kg ontology, SHACL shapes and SKOS schemes (package data: *.ttl)."""

@@ -1,0 +1,1 @@
+"""The SPARQL query library (package data: select/, construct/, checks/ *.rq)."""

@@ -1,0 +1,1 @@
+"""Bundled sample sources (SAMPLE DATA written by the maintainers; see README.md)."""
