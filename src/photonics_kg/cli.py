@@ -158,5 +158,21 @@ def export(fmt, out, store_path):
             click.echo(f"wrote {out}", err=True)
 
 
+def _register_commands() -> None:
+    """Add the commands of every module of ``photonics_kg.commands``."""
+    import pkgutil
+    from importlib import import_module
+
+    import photonics_kg.commands as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        module = import_module(f"photonics_kg.commands.{info.name}")
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(main)
+
+
+_register_commands()
+
 if __name__ == "__main__":  # pragma: no cover
     main()

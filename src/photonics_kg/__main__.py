@@ -1,0 +1,5 @@
+"""``python -m photonics_kg`` runs the command line."""
+
+from photonics_kg.cli import main
+
+main()
