@@ -42,6 +42,7 @@ def slugify(text: str) -> str:
     >>> slugify("ALPHA-RLH")
     'alpha-rlh'
     """
+    text = re.sub(r"[’'‘`´]", " ", text)  # an elided article is a word of its own: d’optique
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return _NON_ALNUM.sub("-", folded.lower()).strip("-")
 
