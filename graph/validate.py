@@ -43,7 +43,7 @@ def validate_graph(data: Graph, shapes: Graph | None = None) -> ValidationReport
 
     shapes = shapes if shapes is not None else shapes_graph()
     conforms, results, _text = pyshacl.validate(data, shacl_graph=shapes, inference="none",
-                                                advanced=True, allow_warnings=True)
+                                                allow_warnings=True)
     violations = []
     for result in results.subjects(SH.resultSeverity, SH.Violation):
         focus = results.value(result, SH.focusNode)
@@ -51,7 +51,6 @@ def validate_graph(data: Graph, shapes: Graph | None = None) -> ValidationReport
         path = results.value(result, SH.resultPath)
         shape = results.value(result, SH.sourceShape)
         violations.append(Violation(str(shape), str(focus), str(message), str(path) if path else None))
-    n_shapes = len(set(shapes.subjects(None, SH.NodeShape)))
     from rdflib.namespace import RDF
 
     n_shapes = len(set(shapes.subjects(RDF.type, SH.NodeShape)))

@@ -267,7 +267,8 @@ class FactWriter:
         self._add(node, PHOT.confidence, Literal(Decimal(str(round(ev.confidence, 3)))))
         if fact is not None:
             self._add(node, PHOT.evidenceFor, fact)
-        if ev.quote or ev.start is not None:
+        has_position = ev.start is not None and ev.end is not None
+        if ev.quote or has_position:
             target = URIRef(str(node) + "-target")
             self._add(node, OA.hasTarget, target)
             self._add(target, RDF.type, OA.SpecificResource)
@@ -281,7 +282,7 @@ class FactWriter:
                     self._add(sel, OA.prefix, Literal(ev.prefix))
                 if ev.suffix:
                     self._add(sel, OA.suffix, Literal(ev.suffix))
-            if ev.start is not None and ev.end is not None:
+            if has_position:
                 sel = URIRef(str(node) + "-position")
                 self._add(target, OA.hasSelector, sel)
                 self._add(sel, RDF.type, OA.TextPositionSelector)

@@ -71,6 +71,7 @@ class PHOT(DefinedNamespace):
     Management: URIRef
     Membership: URIRef
     Merger: URIRef
+    NafRev2: URIRef
     Offer: URIRef
     Organisation: URIRef
     Ownership: URIRef
@@ -132,6 +133,7 @@ class PHOT(DefinedNamespace):
     participatesIn: URIRef
     partner: URIRef
     partnerOf: URIRef
+    photonicsCore: URIRef
     predecessor: URIRef
     priorityDomain: URIRef
     renamedTo: URIRef
