@@ -220,14 +220,7 @@ class FactWriter:
             self._add(fact, RDF.type, PHOT.Fact)
             self._add(fact, mapping.fact_subject, r.s)
             self._add(fact, mapping.fact_object, obj)
-            if start:
-                self._add(fact, PHOT.startYear, Literal(start[0]))
-                if start[1]:
-                    self._add(fact, PHOT.date, Literal(start[1], datatype=XSD.date))
-            if end:
-                self._add(fact, PHOT.endYear, Literal(end[0]))
-                if end[1]:
-                    self._add(fact, PHOT.endDate, Literal(end[1], datatype=XSD.date))
+            self._dates(fact, start, end)
             if r.role:
                 self._add(fact, PHOT.role, role_concept(r.role))
             if r.share is not None:
@@ -235,9 +228,24 @@ class FactWriter:
         if r.p == "mergedInto" and end is None and start is not None:
             self._add(r.s, PHOT.dissolutionYear, Literal(start[0]))
         if evidence is not None:
-            self._evidence(evidence, r.s, mapping.prop, obj, fact)
+            node = self._evidence(evidence, r.s, mapping.prop, obj, fact)
+            if fact is None:
+                # no n-ary node for this relation: the dated statement is the source's evidence
+                self._dates(node, start, end)
+        elif fact is None and (start or end):
+            raise ValueError(f"a dated {r.p} fact needs evidence to carry its date")
         self.counts[r.p] = self.counts.get(r.p, 0) + 1
         return fact
+
+    def _dates(self, node, start, end) -> None:
+        if start:
+            self._add(node, PHOT.startYear, Literal(start[0]))
+            if start[1]:
+                self._add(node, PHOT.date, Literal(start[1], datatype=XSD.date))
+        if end:
+            self._add(node, PHOT.endYear, Literal(end[0]))
+            if end[1]:
+                self._add(node, PHOT.endDate, Literal(end[1], datatype=XSD.date))
 
     def _literal_object(self, r: Relation):
         if r.p == "createdIn":
