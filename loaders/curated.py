@@ -30,12 +30,16 @@ _CHECKS = {
 }
 
 
-class _LineLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (10x faster), the pure-Python one otherwise
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LineLoader(_BaseLoader):
     """A SafeLoader whose mappings remember the line they start on (as ``__line__``)."""
 
 
 def _construct_mapping(loader, node, deep=False):
-    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+    mapping = yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
 
