@@ -41,6 +41,8 @@ from photonics_kg.errors import QueryError
 FOLDERS = ("select", "construct", "checks", "internal")
 _PARAM = re.compile(r"^(?P<name>\w+)\s*:\s*(?P<type>\w+)(?:\s*=\s*(?P<default>[^\s]+))?\s*(?:--\s*(?P<doc>.*))?$")
 PARAM_TYPES = ("iri", "string", "integer", "decimal", "boolean", "literal", "lang")
+#: schemes of IRIs given whole without ``//`` (``urn:...``); anything else before a colon must be a known prefix
+IRI_SCHEMES = ("urn", "ni", "tag", "mailto", "did", "doi", "info", "data")
 
 
 @dataclass
@@ -57,9 +59,16 @@ class Parameter:
         if self.type == "iri":
             if re.match(r"^[A-Za-z][\w.-]*:[^/]", value) and value.split(":", 1)[0] in PREFIXES:
                 prefix, local = value.split(":", 1)
+                if _UNSAFE_IRI.search(local):
+                    raise QueryError(f"parameter {self.name}: {value!r} is not an IRI or a known prefixed name")
                 return URIRef(PREFIXES[prefix] + local)
             if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$", value) or any(c in value for c in '<>"{}|\\^`'):
                 raise QueryError(f"parameter {self.name}: {value!r} is not an IRI or a known prefixed name")
+            scheme = value.split(":", 1)[0].lower()
+            if scheme not in IRI_SCHEMES and not value.split(":", 1)[1].startswith("//"):
+                # most likely a misspelt prefix (phto:Firm): say so rather than match nothing
+                raise QueryError(f"parameter {self.name}: {value!r} is not an IRI or a known prefixed name; "
+                                 f"prefixes: {', '.join(PREFIXES)}")
             return URIRef(value)
         if self.type == "integer":
             try:
@@ -578,3 +587,47 @@ def result_from_json(data: dict) -> Result:
                 raise QueryError(f"unexpected term type {kind!r} in a SPARQL JSON result")
         rows.append(row)
     return Result("select", names, rows)
+
+
+def canonical(term):
+    """A form of a term that compares equal across stores: numbers by value, booleans whatever their
+    lexical form (Virtuoso writes ``"1"^^xsd:boolean``), strings with or without ``xsd:string``.
+
+    >>> canonical(Literal("1", datatype=XSD.boolean)) == canonical(Literal(True))
+    True
+    >>> canonical(Literal("2017", datatype=XSD.int)) == canonical(Literal(2017))
+    True
+    """
+    from decimal import Decimal, InvalidOperation
+
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return ("iri", str(term))
+    if isinstance(term, BNode):
+        return ("bnode",)
+    if term.language:
+        return ("text", str(term), term.language.lower())
+    dt = str(term.datatype) if term.datatype else str(XSD.string)
+    if dt == str(XSD.boolean):
+        return ("boolean", str(term).strip().lower() in ("true", "1"))
+    if dt in _NUMERIC:
+        try:
+            return ("number", Decimal(str(term).strip()).normalize())
+        except InvalidOperation:
+            return ("number?", str(term))
+    if dt == str(XSD.string):
+        return ("text", str(term), None)
+    return ("typed", str(term), dt)
+
+
+_NUMERIC = {str(XSD[n]) for n in ("integer", "decimal", "double", "float", "int", "long", "short", "byte",
+                                   "nonNegativeInteger", "positiveInteger", "negativeInteger",
+                                   "nonPositiveInteger", "unsignedInt", "unsignedLong", "unsignedShort",
+                                   "unsignedByte")}
+
+
+def comparable_rows(result: Result) -> list[tuple]:
+    """The rows of a SELECT result in :func:`canonical` form, sorted: compare two stores' answers."""
+    rows = [tuple(sorted((k, canonical(v)) for k, v in row.items())) for row in result.rows]
+    return sorted(rows, key=repr)
