@@ -54,3 +54,69 @@ def cli():
         return runner.invoke(main, [str(a) for a in args], catch_exceptions=False, **kwargs)
 
     return invoke
+
+
+# -- the query library: fixture entities by key, Virtuoso --------------------------------------------
+@pytest.fixture(scope="session")
+def fixture_keys() -> dict[str, str]:
+    """The IRI of every entity of fixture.yaml, by its key (``wnlo`` -> its IRI)."""
+    import yaml
+
+    from photonics_kg.iri import entity_iri
+
+    data = yaml.safe_load(FIXTURE_YAML.read_text(encoding="utf-8"))
+    return {e["key"]: str(entity_iri(e["type"], e["label"], {k: str(v) for k, v in (e.get("identifiers") or {}).items()}))
+            for e in data["entities"]}
+
+
+@pytest.fixture(scope="session")
+def plain_rows(fixture_keys):
+    """Turn a query Result into JSON-like rows: fixture entities as ``@key``, other IRIs compacted
+    (``phot:Firm``), literals as Python values. Expected result files are written in this form."""
+    from datetime import date
+    from decimal import Decimal
+
+    from rdflib import Literal, URIRef
+
+    from photonics_kg.queries.library import compact, python_value
+
+    by_iri = {iri: "@" + key for key, iri in fixture_keys.items()}
+
+    def value(term):
+        if isinstance(term, URIRef):
+            return by_iri.get(str(term)) or compact(term)
+        v = python_value(term) if isinstance(term, Literal) else str(term)
+        if isinstance(v, Decimal):
+            return float(v)
+        if isinstance(v, date):
+            return v.isoformat()
+        return v
+
+    def convert(result, ignore=()):
+        return [{k: value(v) for k, v in row.items() if k not in ignore} for row in result.rows]
+
+    return convert
+
+
+def _server_missing(program: str):
+    """Skip when a server program is missing, or fail under CI=true, where it must be installed."""
+    reason = f"{program} is not installed (Debian: bash .ci/install.d/virtuoso.sh)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def virtuoso(fixture_store, tmp_path_factory):
+    """A private Virtuoso server on loopback (ephemeral ports) holding the fixture graph's named graphs."""
+    from photonics_kg.graph.virtuoso import VirtuosoServer, find_virtuoso
+
+    if find_virtuoso() is None:
+        _server_missing("virtuoso-t")
+    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"))
+    server.start()
+    try:
+        server.load_store(fixture_store)
+        yield server
+    finally:
+        server.stop()
