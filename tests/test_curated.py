@@ -42,8 +42,9 @@ def test_fixture_writes_entities_relations_facts_and_evidence():
     assert (cnop, RDF.type, PHOT.Association) in g
     assert (cnop, SKOS.altLabel, Literal("Comité National d’Optique et de Photonique")) in g
     assert (cnop, PHOT.ownerOf, defi) in g
-    ownership = list(g.subjects(RDF.type, PHOT.Ownership))
+    ownership = [f for f in g.subjects(RDF.type, PHOT.Ownership) if (f, PHOT.owner, cnop) in g]
     assert len(ownership) == 1 and (ownership[0], PHOT.role, PHOT.MaitreDOuvrage) in g
+    assert (ownership[0], PHOT.owned, defi) in g
     # the 2010 agreement is a dated partnership between the cluster and the Wuhan lab
     partnerships = [p for p in g.subjects(RDF.type, PHOT.Partnership) if (p, PHOT.startYear, Literal(2010)) in g]
     assert len(partnerships) == 1
