@@ -53,7 +53,7 @@ def test_fixture_writes_entities_relations_facts_and_evidence():
     # the priority domain meets the SKOS scheme's IRI
     assert (defi, PHOT.priorityDomain, DOM["telecoms"]) in g
     # evidence: the statement, its document and its quote
-    [ev] = [e for e in g.subjects(RDF.predicate, PHOT.ownerOf)]
+    [ev] = [e for e in g.subjects(RDF.predicate, PHOT.ownerOf) if (e, RDF.subject, cnop) in g]
     assert (ev, RDF.subject, cnop) in g and (ev, RDF.object, defi) in g
     target = g.value(ev, OA.hasTarget)
     quote = g.value(target, OA.hasSelector)
