@@ -482,8 +482,7 @@ def heatmap_png(cov: gp.Coverage, lang: str = "fr") -> str:
     pick = 2 if lang == "en" else 1
     fig, ax = plt.subplots(figsize=(max(6, 0.55 * len(cov.regions) + 3), max(2.5, 0.5 * len(cov.domains) + 1.5)))
     masked = np.ma.masked_equal(matrix, 0)
-    cmap = matplotlib.colormaps["YlGnBu"].copy()
-    cmap.set_bad("#f3d9d9")  # empty cells stand out in pale red
+    cmap = matplotlib.colormaps["YlGnBu"].with_extremes(bad="#f3d9d9")  # empty cells stand out in pale red
     im = ax.imshow(masked, cmap=cmap, aspect="auto", vmin=0, vmax=max(1, matrix.max()))
     ax.set_xticks(range(len(cov.regions)), [r for _, r in cov.regions], rotation=45, ha="right", fontsize=8)
     ax.set_yticks(range(len(cov.domains)), [d[pick] for d in cov.domains], fontsize=8)
