@@ -45,7 +45,7 @@ DEFAULT_PAIRS = (("firm", "lab"), ("firm", "firm"))
 SCORES = ("resource_allocation", "adamic_adar", "jaccard")
 #: contexts larger than this do not generate candidates on their own (a région of 5 000
 #: firms would make 12 million pairs); they still add to the score of pairs found otherwise
-MAX_CONTEXT_SIZE = 400
+MAX_CONTEXT_SIZE = 100
 FRANCE = "https://w3id.org/photonics-kg/id/place/france"
 HYPOTHESES_GRAPH = "https://w3id.org/photonics-kg/graph/hypotheses/link-prediction"
 
