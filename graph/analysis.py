@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import random
 import time
+import weakref
 from collections import Counter
 from typing import Callable, Iterable
 
@@ -34,8 +35,11 @@ from photonics_kg.errors import ConfigError
 IGRAPH_ABOVE = 3000
 #: above this many nodes betweenness is estimated from a sample of source nodes
 SAMPLE_ABOVE = 2000
-#: number of source nodes of sampled betweenness
+#: number of source nodes of sampled betweenness (BIG_GRAPH_SAMPLES above BIG_GRAPH nodes, where
+#: each breadth-first search costs ~0.1 s: the ranking of the top brokers is stable with fewer)
 BETWEENNESS_SAMPLES = 500
+BIG_GRAPH = 20000
+BIG_GRAPH_SAMPLES = 150
 #: number of source nodes of the sampled share of shortest paths through the sponsors
 PATH_SAMPLES = 256
 BACKENDS = ("auto", "networkx", "igraph")
@@ -55,13 +59,28 @@ def choose_backend(G: nx.Graph, backend: str = "auto") -> str:
     return backend
 
 
+_IGRAPH_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
 def to_igraph(G: nx.Graph):
-    """``(igraph.Graph, nodes)``: the same undirected graph, vertex ``i`` being ``nodes[i]``."""
+    """``(igraph.Graph, nodes)``: the same undirected graph, vertex ``i`` being ``nodes[i]``.
+
+    The conversion is remembered for ``G`` (while its size is unchanged): :func:`analyze` runs
+    ten metrics on one graph, and converting 100k actors takes a second or two each time.
+    """
     import igraph as ig
 
+    size = (G.number_of_nodes(), G.number_of_edges())
+    cached = _IGRAPH_CACHE.get(G)
+    if cached is not None and cached[0] == size:
+        return cached[1], cached[2]
     nodes = list(G.nodes())
     index = {n: i for i, n in enumerate(nodes)}
     g = ig.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in G.edges() if u != v], directed=False)
+    try:
+        _IGRAPH_CACHE[G] = (size, g, nodes)
+    except TypeError:  # pragma: no cover - a graph class that cannot be weakly referenced
+        pass
     return g, nodes
 
 
@@ -76,7 +95,7 @@ def degree(G: nx.Graph) -> dict:
 
 
 def betweenness(G: nx.Graph, *, normalized: bool = True, sample_above: int = SAMPLE_ABOVE,
-                k: int = BETWEENNESS_SAMPLES, seed: int = 0, backend: str = "auto") -> dict:
+                k: int | None = None, seed: int = 0, backend: str = "auto") -> dict:
     """Betweenness centrality: the share of shortest paths between other nodes passing through each node.
 
     Exact up to ``sample_above`` nodes; above, estimated from ``k`` source nodes drawn with
@@ -94,6 +113,8 @@ def betweenness(G: nx.Graph, *, normalized: bool = True, sample_above: int = SAM
     {'a': 0.0, 'b': 2.0, 'c': 2.0, 'd': 0.0}
     """
     n = G.number_of_nodes()
+    if k is None:
+        k = BIG_GRAPH_SAMPLES if n > BIG_GRAPH else BETWEENNESS_SAMPLES
     sampled = n > sample_above and k < n
     if choose_backend(G, backend) == "networkx":
         return nx.betweenness_centrality(G, k=k if sampled else None, normalized=normalized, seed=seed)
@@ -128,19 +149,29 @@ def eigenvector(G: nx.Graph, *, backend: str = "auto") -> dict:
     out = dict.fromkeys(G, 0.0)
     if G.number_of_edges() == 0:
         return out
-    main = max(nx.connected_components(G), key=lambda c: (len(c), sorted(map(str, c))))
+    if choose_backend(G, backend) == "igraph":
+        g, nodes = to_igraph(G)
+        comps = g.connected_components()
+        main = max(comps, key=lambda c: (len(c), -min(c)))
+        if len(main) < 3:
+            out.update({nodes[i]: 1 / math.sqrt(len(main)) for i in main})
+            return out
+        raw = g.induced_subgraph(main).eigenvector_centrality()
+        norm = math.sqrt(sum(x * x for x in raw)) or 1.0
+        out.update({nodes[i]: abs(x) / norm for i, x in zip(sorted(main), raw)})
+        return out
+    main = max(nx.connected_components(G), key=lambda c: (len(c), -min(_position(G, c))))
     H = G.subgraph(main)
     if len(H) < 3:
         out.update({n: 1 / math.sqrt(len(H)) for n in H})
         return out
-    if choose_backend(G, backend) == "networkx":
-        out.update({n: abs(v) for n, v in nx.eigenvector_centrality_numpy(H).items()})
-        return out
-    g, nodes = to_igraph(H)
-    raw = g.eigenvector_centrality()
-    norm = math.sqrt(sum(x * x for x in raw)) or 1.0
-    out.update({node: abs(raw[i]) / norm for i, node in enumerate(nodes)})
+    out.update({n: abs(v) for n, v in nx.eigenvector_centrality_numpy(H).items()})
     return out
+
+
+def _position(G: nx.Graph, members) -> list[int]:
+    order = {n: i for i, n in enumerate(G)}
+    return [order[n] for n in members]
 
 
 def pagerank(G: nx.Graph, *, alpha: float = 0.85, backend: str = "auto") -> dict:
@@ -165,8 +196,10 @@ def core_numbers(G: nx.Graph, *, backend: str = "auto") -> dict:
     >>> core_numbers(nx.lollipop_graph(3, 1))     # a triangle 0-1-2 with a tail 2-3
     {0: 2, 1: 2, 2: 2, 3: 1}
     """
-    H = G.copy()
-    H.remove_edges_from(list(nx.selfloop_edges(H)))
+    H = G
+    if nx.number_of_selfloops(G):
+        H = G.copy()
+        H.remove_edges_from(list(nx.selfloop_edges(H)))
     if choose_backend(G, backend) == "networkx":
         return nx.core_number(H)
     g, nodes = to_igraph(H)
@@ -201,13 +234,14 @@ def communities(G: nx.Graph, *, seed: int = 0, resolution: float = 1.0, backend:
         import igraph as ig
 
         g, nodes = to_igraph(G)
-        ig.set_random_number_generator(random.Random(seed))
+        state = random.getstate()  # python-igraph draws from the random module: seed it, then restore
+        random.seed(seed)
         try:
             clustering = g.community_multilevel(resolution=resolution)
         finally:
-            ig.set_random_number_generator(random)
+            random.setstate(state)
         found = [{nodes[i] for i in members} for members in clustering]
-    return sorted((set(c) for c in found), key=lambda c: (-len(c), sorted(map(str, c))))
+    return sorted((set(c) for c in found), key=lambda c: (-len(c), min(map(str, c))))
 
 
 def modularity(G: nx.Graph, parts: Iterable[set]) -> float:
@@ -349,7 +383,6 @@ def path_share_through(G: nx.Graph, group: Iterable, *, samples: int | None = No
     0.16666666666666666
     """
     import numpy as np
-    import scipy.sparse as sp
 
     group = set(group) & set(G)
     nodes = list(G.nodes())
@@ -357,17 +390,11 @@ def path_share_through(G: nx.Graph, group: Iterable, *, samples: int | None = No
     if len(outside) < 2 or not group:
         return 0.0
     index = {n: i for i, n in enumerate(nodes)}
-    rows, cols = [], []
-    for u, v in G.edges():
-        if u != v:
-            rows += [index[u], index[v]]
-            cols += [index[v], index[u]]
     n = len(nodes)
-    A = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    A = _adjacency(G, index)
     keep = np.ones(n)
     keep[[index[g] for g in group]] = 0.0
-    K = sp.diags(keep)
-    A_without = (K @ A @ K).tocsr()
+    A_without = _without(A, keep == 0.0)
     sources = outside
     if samples is not None and samples < len(outside):
         sources = sorted(random.Random(seed).sample(outside, samples))
@@ -435,25 +462,57 @@ def sponsor_dependence(G: nx.Graph, sponsors: Iterable, *, sponsorships: dict | 
     >>> d["link_share"], round(d["path_share"], 3), d["cut_share"], d["sponsorship_hhi"]
     (0.6666666666666666, 0.667, 0.6666666666666666, 1.0)
     """
+    import numpy as np
+    from scipy.sparse.csgraph import connected_components
+
     group = set(sponsors) & set(G)
     m = G.number_of_edges()
     touching = sum(1 for u, v in G.edges() if u in group or v in group)
-    rest = G.subgraph(n for n in G if n not in group)
+    nodes = list(G)
+    index = {n: i for i, n in enumerate(nodes)}
+    A = _adjacency(G, index)
+    outside = np.ones(len(nodes), dtype=bool)
+    outside[[index[g] for g in group]] = False
 
-    def connected_pairs(H, among):
-        return sum(len(c & among) * (len(c & among) - 1) // 2 for c in map(set, nx.connected_components(H)))
+    def connected_pairs(matrix):
+        # pairs of actors outside the group joined by a path in ``matrix``
+        _, labels = connected_components(matrix, directed=False)
+        sizes = np.bincount(labels[outside]) if outside.any() else np.zeros(0)
+        return int((sizes * (sizes - 1) // 2).sum())
 
-    outside = set(rest)
-    before = connected_pairs(G, outside)
-    after = connected_pairs(rest, outside)
+    before = connected_pairs(A)
+    after = connected_pairs(_without(A, ~outside))
+    n_out = int(outside.sum())
     return {
         "sponsors": sorted(group, key=str),
         "link_share": touching / m if m else 0.0,
         "path_share": path_share_through(G, group, samples=samples, seed=seed),
         "cut_share": (before - after) / before if before else 0.0,
         "sponsorship_hhi": hhi((sponsorships or {}).values()),
-        "path_samples": samples if samples is not None and samples < len(outside) else None,
+        "path_samples": samples if samples is not None and samples < n_out else None,
     }
+
+
+def _adjacency(G: nx.Graph, index: dict):
+    import numpy as np
+    import scipy.sparse as sp
+
+    rows, cols = [], []
+    for u, v in G.edges():
+        if u != v:
+            rows += [index[u], index[v]]
+            cols += [index[v], index[u]]
+    n = len(index)
+    return sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+
+
+def _without(A, removed):
+    """``A`` with the rows and columns of the ``removed`` mask zeroed."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    keep = sp.diags((~removed).astype(float))
+    return (keep @ A @ keep).tocsr()
 
 
 def sponsor_groups(P: nx.MultiDiGraph, kinds: Iterable[str] = ("firm",)) -> dict[str, dict]:
