@@ -1,7 +1,7 @@
 """The networkx projection of the knowledge graph: who is tied to whom, as of a year.
 
-Two library queries pull everything out of the store in one pass each
-(``queries/select/graph-nodes.rq`` and ``queries/select/graph-edges.rq``); the rows are then
+Three flat library queries pull everything out of the store in one pass each
+(``queries/select/graph-nodes.rq``, ``graph-edges.rq`` and ``graph-periods.rq``); the rows are then
 folded into a ``networkx.MultiDiGraph`` with no further SPARQL and no hand-written traversal of
 the RDF. Anything with a ``select(text, bindings)`` method returning rows as dicts works as the
 store: :class:`~photonics_kg.graph.store.KGStore`, :class:`SparqlEndpoint` or a remote store.
@@ -81,6 +81,7 @@ _REL_NAMES = {iri: name for name, iri in {**TIE_RELATIONS, **DOMAIN_RELATIONS}.i
 #: the library queries the projection is built from (named in the report)
 NODE_QUERY = "graph-nodes"
 EDGE_QUERY = "graph-edges"
+PERIOD_QUERY = "graph-periods"
 
 
 class Selectable(Protocol):
@@ -113,10 +114,13 @@ def holds_in(start: int | None, end: int | None, year: int | None) -> bool:
     return (start is None or start <= year) and (end is None or year <= end)
 
 
-def graph_from_rows(node_rows: Iterable[dict], edge_rows: Iterable[dict], *, year: int | None = None) -> nx.MultiDiGraph:
-    """Fold the rows of ``graph-nodes.rq`` and ``graph-edges.rq`` into the projection.
+def graph_from_rows(node_rows: Iterable[dict], edge_rows: Iterable[dict], *, year: int | None = None,
+                    period_rows: Iterable[dict] = ()) -> nx.MultiDiGraph:
+    """Fold the rows of ``graph-nodes.rq``, ``graph-edges.rq`` and ``graph-periods.rq`` into the projection.
 
-    Pure: no store needed, so the "as of year" rules are testable on hand-written rows.
+    An edge row may carry its own ``start``/``end``; ``period_rows`` give the facts behind the
+    edges (a tie with facts holds when one of them does). Pure: no store needed, so the "as of
+    year" rules are testable on hand-written rows.
     """
     nodes: dict[str, dict] = {}
     for row in node_rows:
@@ -156,6 +160,13 @@ def graph_from_rows(node_rows: Iterable[dict], edge_rows: Iterable[dict], *, yea
                    foreign=bool(a["countries"]) and FRANCE not in a["countries"] and not regions,
                    founding=a["founding"], dissolution=a["dissolution"], domains=())
 
+    facts: dict[tuple[str, str, str], list] = defaultdict(list)
+    for row in period_rows:
+        rel = _REL_NAMES.get(row.get("rel"))
+        if rel is not None:
+            facts[(row["s"], row["o"], rel)].append((row.get("start"), row.get("end")))
+            if rel == "partnerOf":  # symmetric: the fact names both partners the same way
+                facts[(row["o"], row["s"], rel)].append((row.get("start"), row.get("end")))
     periods: dict[tuple[str, str, str], list] = defaultdict(list)
     for row in edge_rows:
         rel = _REL_NAMES.get(row.get("rel"))
@@ -163,8 +174,11 @@ def graph_from_rows(node_rows: Iterable[dict], edge_rows: Iterable[dict], *, yea
         if rel is None or s not in G or o not in G or s == o:
             continue
         periods[(s, o, rel)].append((row.get("start"), row.get("end")))
+        periods[(s, o, rel)] += facts.get((s, o, rel), [])
     domains: dict[str, set] = defaultdict(set)
     for (s, o, rel), spans in sorted(periods.items()):
+        if len(spans) > 1:  # the shortcut row itself has no years when its facts have some
+            spans = [p for p in spans if p != (None, None)] or spans
         if not any(holds_in(start, end, year) for start, end in spans):
             continue
         is_domain_link = rel in DOMAIN_RELATIONS
@@ -190,11 +204,12 @@ def project(store: Selectable, year: int | None = None) -> nx.MultiDiGraph:
     t0 = time.perf_counter()
     node_rows = _select(store, get(NODE_QUERY).text)
     edge_rows = _select(store, get(EDGE_QUERY).text)
+    period_rows = _select(store, get(PERIOD_QUERY).text)
     timings["select"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    G = graph_from_rows(node_rows, edge_rows, year=year)
+    G = graph_from_rows(node_rows, edge_rows, year=year, period_rows=period_rows)
     timings["build"] = time.perf_counter() - t0
-    G.graph.update(queries=(NODE_QUERY, EDGE_QUERY), timings=timings)
+    G.graph.update(queries=(NODE_QUERY, EDGE_QUERY, PERIOD_QUERY), timings=timings)
     return G
 
 

@@ -100,7 +100,7 @@ TEXTS = {
             "Lacunes : seuils utilisés — case faible sous {weak} acteurs ; domaine signalé si au plus {max_linked_labs} labo lié à une entreprise ; PME liée à au plus {max_sme_hubs} pôle ou programme ; domaine avec au plus {max_training_offers} offre de formation ; liens internationaux d'un domaine portés par au plus {max_contacts} acteur(s) français ; pôle avec au plus {max_research_partners} partenaire de recherche.",
             "Suggestions : scores d'allocation de ressources (RA), Adamic–Adar (AA) et Jaccard sur les contextes partagés (domaine, région ou pays, pôle dont on est membre ou partenaire, programme ou événement) ; un contexte partagé par peu d'acteurs pèse plus.",
         ],
-        "metric_sources": "analyse : photonics_kg.graph.analysis sur la projection (requêtes graph-nodes.rq et graph-edges.rq)",
+        "metric_sources": "analyse : photonics_kg.graph.analysis sur la projection (requêtes graph-nodes.rq, graph-edges.rq, graph-periods.rq)",
     },
     "en": {
         "title": "Photonics ecosystem: strategy-gap report",
@@ -171,7 +171,7 @@ TEXTS = {
             "Gaps: thresholds used — a cell is weak below {weak} actors; a domain is flagged with at most {max_linked_labs} lab tied to a firm; an SME tied to at most {max_sme_hubs} cluster or programme; a domain with at most {max_training_offers} training offer; a domain whose international ties go through at most {max_contacts} French actor(s); a cluster with at most {max_research_partners} research partner.",
             "Suggestions: resource allocation (RA), Adamic–Adar (AA) and Jaccard scores over shared contexts (domain, région or country, cluster one is a member or partner of, programme or event); a context shared by few actors weighs more.",
         ],
-        "metric_sources": "analysis: photonics_kg.graph.analysis over the projection (queries graph-nodes.rq and graph-edges.rq)",
+        "metric_sources": "analysis: photonics_kg.graph.analysis over the projection (queries graph-nodes.rq, graph-edges.rq, graph-periods.rq)",
     },
 }
 
@@ -436,7 +436,7 @@ def _gap_numbers(g: gp.Gap, T: dict) -> str:
 def _query_rows() -> list[list[str]]:
     from photonics_kg.queries.library import all_queries
 
-    names = {"graph-nodes", "graph-edges"}
+    names = {"graph-nodes", "graph-edges", "graph-periods"}
     return [[f"queries/select/{q.name}.rq", q.summary] for q in all_queries(("select",))
             if q.name in names or q.name.startswith("gap-")]
 

@@ -28,7 +28,7 @@ def test_fixture_projection_by_hand(fixture_store):
     assert P.nodes[AMPLITUDE]["region_labels"] == ("Nouvelle-Aquitaine",)
     assert P.nodes[AMPLITUDE]["domains"] == (ID + "domain/manufacturing-et-controle",)
     assert not A.has_edge(RDL, ID + "cluster/alpha-rlh")   # mergedInto is a succession, not a tie
-    assert set(P.graph["queries"]) == {"graph-nodes", "graph-edges"}
+    assert set(P.graph["queries"]) == {"graph-nodes", "graph-edges", "graph-periods"}
 
 
 def test_fixture_as_of_years(fixture_store):
@@ -76,7 +76,7 @@ def test_any_object_with_select_is_a_store(fixture_store):
 
     rec = Recorder()
     assert project(rec).number_of_nodes() == project(fixture_store).number_of_nodes()
-    assert rec.calls == 2
+    assert rec.calls == 3
 
 
 def test_endpoint_rejects_non_http_urls():
