@@ -229,8 +229,7 @@ def actor_graph(G: nx.MultiDiGraph) -> nx.Graph:
     for s, o, rel in G.edges(keys=True):
         if rel in TIE_RELATIONS and s in A and o in A:
             rels[(s, o) if s <= o else (o, s)].add(rel)
-    for (s, o), names in sorted(rels.items()):
-        A.add_edge(s, o, weight=len(names), rels=tuple(sorted(names)))
+    A.add_edges_from((s, o, {"weight": len(names), "rels": tuple(sorted(names))}) for (s, o), names in sorted(rels.items()))
     return A
 
 
