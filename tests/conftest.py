@@ -11,6 +11,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 SHARED = ROOT.parent / "shared"
 FIXTURE_YAML = DATA / "fixture.yaml"
+#: the query tests' layer over the shared fixture (tutelles, a renaming)
+QUERY_FIXTURE_FILES = [DATA / "fixture.yaml", DATA / "fixture-queries.yaml"]
 
 
 def shared_path(*parts: str) -> Path:
@@ -31,6 +33,17 @@ def fixture_store():
 
     store = KGStore()
     build(store, [str(FIXTURE_YAML)], log=lambda m: None, progress=False)
+    return store
+
+
+@pytest.fixture(scope="session")
+def query_fixture_store():
+    """The shared fixture plus the query tests' layer (fixture-queries.yaml), in memory."""
+    from photonics_kg.graph.build import build
+    from photonics_kg.graph.store import KGStore
+
+    store = KGStore()
+    build(store, [str(p) for p in QUERY_FIXTURE_FILES], log=lambda m: None, progress=False)
     return store
 
 
@@ -64,9 +77,12 @@ def fixture_keys() -> dict[str, str]:
 
     from photonics_kg.iri import entity_iri
 
-    data = yaml.safe_load(FIXTURE_YAML.read_text(encoding="utf-8"))
-    return {e["key"]: str(entity_iri(e["type"], e["label"], {k: str(v) for k, v in (e.get("identifiers") or {}).items()}))
-            for e in data["entities"]}
+    keys = {}
+    for path in QUERY_FIXTURE_FILES:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        keys.update({e["key"]: str(entity_iri(e["type"], e["label"], {k: str(v) for k, v in (e.get("identifiers") or {}).items()}))
+                     for e in data["entities"]})
+    return keys
 
 
 @pytest.fixture(scope="session")
@@ -107,7 +123,7 @@ def _server_missing(program: str):
 
 
 @pytest.fixture(scope="session")
-def virtuoso(fixture_store, tmp_path_factory):
+def virtuoso(query_fixture_store, tmp_path_factory):
     """A private Virtuoso server on loopback (ephemeral ports) holding the fixture graph's named graphs."""
     from photonics_kg.graph.virtuoso import VirtuosoServer, find_virtuoso
 
@@ -116,7 +132,7 @@ def virtuoso(fixture_store, tmp_path_factory):
     server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"))
     server.start()
     try:
-        server.load_store(fixture_store)
+        server.load_store(query_fixture_store)
         yield server
     finally:
         server.stop()

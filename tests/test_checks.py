@@ -45,8 +45,8 @@ def test_every_check_has_a_bad_fixture_and_planted_answers():
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda q: q.name)
-def test_clean_fixture_has_no_violation(check, fixture_store):
-    assert run(check, fixture_store).rows == []
+def test_clean_fixture_has_no_violation(check, query_fixture_store):
+    assert run(check, query_fixture_store).rows == []
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda q: q.name)

@@ -43,12 +43,12 @@ def test_stats_counts_organisations_and_graphs(built, cli):
     result = cli("stats", "--store", built, "--format", "json")
     data = json.loads(result.output)
     # the fixture: CNOP, AFOP, Sagem, Thales, 3 clusters, 2 labs, 3 firms of the pavilion
-    assert data["organisations"] == 15  # 4 associations/sponsors, 3 clusters, 2 labs, 4 firms, CNRS, a university
-    assert data["classes"]["phot:Firm"] == 6
+    assert data["organisations"] == 12  # CNOP, AFOP, Sagem, Thales, 3 clusters, 2 labs, 3 firms of the pavilion
+    assert data["classes"]["phot:Firm"] == 5
     loaders = {g["loader"] for g in data["graphs"]}
     assert {"curated", "ontology", "derived"} <= loaders
     text = cli("stats", "--store", built).output
-    assert "organisations: 15" in text and "[sample]" in text
+    assert "organisations: 12" in text and "[sample]" in text
 
 
 @pytest.mark.parametrize("fmt, kind, parse_as", [

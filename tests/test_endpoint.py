@@ -27,7 +27,7 @@ def store_dir(tmp_path_factory):
 
     path = tmp_path_factory.mktemp("endpoint") / "store"
     with KGStore(path) as store:
-        build(store, [str(FIXTURE)], log=lambda m: None, progress=False)
+        build(store, [str(FIXTURE), str(FIXTURE.with_name("fixture-queries.yaml"))], log=lambda m: None, progress=False)
     return path
 
 
@@ -45,7 +45,8 @@ def endpoint(store_dir):
     from photonics_kg.endpoint import EndpointConfig
 
     # the fixture store's union holds ~1,350 quads: a result limit of 500 lets us test refusal
-    server, base = _start(EndpointConfig(store_dir, timeout=3, result_limit=500, workers=2))
+    # a generous time limit: the machine may be loaded; the limit itself is tested below with 1 s
+    server, base = _start(EndpointConfig(store_dir, timeout=30, result_limit=500, workers=2))
     yield base
     server.shutdown()
     server.server_close()
@@ -74,19 +75,19 @@ def client(base, query, fmt=JSON, method=None):
 
 
 @pytest.mark.parametrize("method", [None, "post", "direct"])
-def test_sparqlwrapper_gets_the_same_answers_as_the_library(endpoint, fixture_store, method):
+def test_sparqlwrapper_gets_the_same_answers_as_the_library(endpoint, query_fixture_store, method):
     q = get("organisations")
     text = q.text.replace("WHERE {", "WHERE { VALUES ?type { phot:Cluster }", 1)
     data = client(endpoint, text, method=method).query().convert()
-    assert comparable_rows(result_from_json(data)) == comparable_rows(run(q, fixture_store, {"type": "phot:Cluster"}))
+    assert comparable_rows(result_from_json(data)) == comparable_rows(run(q, query_fixture_store, {"type": "phot:Cluster"}))
     assert len(data["results"]["bindings"]) == 3
 
 
-def test_every_library_query_answers_as_embedded(endpoint, fixture_store):
+def test_every_library_query_answers_as_embedded(endpoint, query_fixture_store):
     for q in [q for q in get_all() if q.form == "SELECT"]:
         data = client(endpoint, q.text.replace("WHERE {", "WHERE { " + _values(q), 1) if q.params else q.text,
                       method="post").query().convert()
-        assert comparable_rows(result_from_json(data)) == comparable_rows(run(q, fixture_store)), q.name
+        assert comparable_rows(result_from_json(data)) == comparable_rows(run(q, query_fixture_store)), q.name
 
 
 def get_all():

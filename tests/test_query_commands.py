@@ -17,7 +17,7 @@ def store_dir(tmp_path_factory):
 
     path = tmp_path_factory.mktemp("cmd") / "store"
     with KGStore(path) as store:
-        build(store, [str(FIXTURE)], log=lambda m: None, progress=False)
+        build(store, [str(FIXTURE), str(FIXTURE.with_name("fixture-queries.yaml"))], log=lambda m: None, progress=False)
     return path
 
 

@@ -39,22 +39,22 @@ def _values_block(text: str, bound: str) -> str:
 
 
 @pytest.mark.parametrize("attack", ATTACKS)
-def test_string_parameter_is_one_literal(attack, fixture_store):
+def test_string_parameter_is_one_literal(attack, query_fixture_store):
     q = get("find-organisation")
     bound = bind_values(q.text, q.bindings({"name": attack}))
     added = _values_block(q.text, bound)
     assert added.startswith(" VALUES ?name {") and added.endswith("}")
-    before = len(fixture_store)
-    result = run(q, fixture_store, {"name": attack})
+    before = len(query_fixture_store)
+    result = run(q, query_fixture_store, {"name": attack})
     # no organisation's name contains the attack text: nothing matches, nothing is changed
     assert result.rows == []
-    assert len(fixture_store) == before
+    assert len(query_fixture_store) == before
 
 
-def test_injection_attempt_does_not_widen_the_result(fixture_store):
+def test_injection_attempt_does_not_widen_the_result(query_fixture_store):
     """The classic attack closes the string and adds a UNION matching everything."""
-    plain = run("find-organisation", fixture_store, {"name": "laser"})
-    attacked = run("find-organisation", fixture_store, {"name": ATTACKS[0]})
+    plain = run("find-organisation", query_fixture_store, {"name": "laser"})
+    attacked = run("find-organisation", query_fixture_store, {"name": ATTACKS[0]})
     assert len(plain.rows) == 2 and attacked.rows == []
 
 

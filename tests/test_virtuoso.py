@@ -52,10 +52,10 @@ def _graph_set(g: Graph) -> set:
 
 
 @pytest.mark.parametrize("name,params", list(_cases()))
-def test_same_answers_as_the_embedded_store(name, params, remote, fixture_store, fixture_keys):
+def test_same_answers_as_the_embedded_store(name, params, remote, query_fixture_store, fixture_keys):
     q = get(name)
     bound = _resolve(params, fixture_keys)
-    embedded, server = run(q, fixture_store, bound), run(q, remote, bound)
+    embedded, server = run(q, query_fixture_store, bound), run(q, remote, bound)
     assert embedded.kind == server.kind
     if embedded.kind == "graph":
         assert _graph_set(server.graph) == _graph_set(embedded.graph)
@@ -65,7 +65,7 @@ def test_same_answers_as_the_embedded_store(name, params, remote, fixture_store,
         assert set(comparable_rows(server)) == set(comparable_rows(embedded))
 
 
-def test_the_comparison_is_not_vacuous(remote, fixture_store):
+def test_the_comparison_is_not_vacuous(remote, query_fixture_store):
     """Most library queries return rows on the fixture, on both stores."""
     selects = [q for q in all_queries(("select",))]
     non_empty = [q.name for q in selects if run(q, remote).rows]
@@ -97,7 +97,7 @@ def test_checks_find_the_same_violations(check, virtuoso, remote):
         virtuoso.isql(f"SPARQL CLEAR GRAPH <{graph}>;")
 
 
-def test_query_command_with_endpoint(cli, virtuoso, fixture_store):
+def test_query_command_with_endpoint(cli, virtuoso, query_fixture_store):
     result = cli("query", "organisations", "--endpoint", virtuoso.endpoint, "-p", "type=phot:Firm", "--format", "csv")
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
