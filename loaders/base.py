@@ -70,6 +70,7 @@ class LoadedGraph:
     url: str | None = None
     sample: bool = False
     format: str | None = None
+    synthetic: bool = False            #: generated data (benchmarks, tests); never mixed with real data
 
 
 class Loader:
