@@ -158,7 +158,10 @@ class Geography:
 
     def region(self, writer: FactWriter, code: str) -> URIRef:
         name = self.regions()[code]
-        node = writer.entity(Entity("Place", name, place_type="region", identifiers={"insee": code}))
+        # overseas, the région and its one département share a name, hence a node: it keeps the
+        # département's code (a place has one INSEE code)
+        single = any(d.name == name for d in self.departements.values() if d.region_code == code)
+        node = writer.entity(Entity("Place", name, place_type="region", identifiers={} if single else {"insee": code}))
         writer.within(node, self.country(writer))
         return node
 
@@ -233,7 +236,7 @@ class GeographyLoader(Loader):
     def load(self, path: Path, report: LoadReport, progress=None) -> list[LoadedGraph]:
         text, _ = read_text(path)
         geo = Geography.from_text(text, str(path))
-        writer = FactWriter()
+        writer = FactWriter(label_lang=None)
         writer.document(url=TABLE_SOURCE, title="INSEE, Code officiel géographique: départements et régions")
         geo.write_all(writer)
         report.rows_read = len(geo.departements)

@@ -42,6 +42,7 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -62,6 +63,23 @@ _NAF2 = re.compile(r"^(\d{2})\.?(\d{2})([A-Z])$")
 
 ETAB_REQUIRED = ("siren", "siret")
 UL_MARKERS = ("siren", "statutDiffusionUniteLegale")
+
+
+NAF_SCHEME = URIRef(str(PHOT) + "NafRev2") if not hasattr(PHOT, "_NS") else URIRef(str(PHOT._NS) + "NafRev2")
+
+
+@lru_cache(maxsize=1)
+def bundled_naf_codes() -> frozenset[str]:
+    """NAF codes the bundled ``ontology/naf.ttl`` declares (none when there is no such file)."""
+    f = package_file("ontology", "naf.ttl")
+    if not f.is_file():
+        return frozenset()
+    from rdflib import Graph
+
+    g = Graph()
+    with f.open("rb") as fh:
+        g.parse(fh, format="turtle")
+    return frozenset(str(o) for o in g.objects(None, SKOS.notation))
 
 
 def normalise_naf(code: str | None) -> str | None:
@@ -294,10 +312,14 @@ class SireneMapper:
         if n is None:
             return None
         node = NAF[n]
-        self.w._add(node, RDF.type, SKOS.Concept)
-        self.w._add(node, SKOS.notation, Literal(n))
-        label = self.naf_labels.get(n)
-        self.w._add(node, SKOS.prefLabel, Literal(label or f"NAF {n}", lang="fr"))
+        if n not in bundled_naf_codes():
+            # declared here only when the bundled ontology/naf.ttl does not (one label per code)
+            self.w._add(node, RDF.type, SKOS.Concept)
+            self.w._add(node, SKOS.inScheme, NAF_SCHEME)
+            self.w._add(NAF_SCHEME, RDF.type, SKOS.ConceptScheme)
+            self.w._add(node, SKOS.notation, Literal(n))
+            label = self.naf_labels.get(n)
+            self.w._add(node, SKOS.prefLabel, Literal(label or f"NAF rév. 2 {n}", lang="fr"))
         return node
 
     def unit_label(self, r: dict) -> str:
@@ -502,7 +524,7 @@ class SireneLoader(Loader):
         if kind is None:
             raise SourceError("not a SIRENE file: a StockEtablissement/StockUniteLegale CSV (header with "
                               "siren, siret, nic / statutDiffusionUniteLegale) or an API Sirene JSON response", path=path)
-        writer = FactWriter()
+        writer = FactWriter(label_lang=None)
         title = {"etablissement": "INSEE SIRENE, établissements", "unitelegale": "INSEE SIRENE, unités légales",
                  "api-json": "INSEE API Sirene 3.11 response"}[kind]
         doc = writer.document(name=path.name, title=title, publisher="INSEE")

@@ -105,6 +105,7 @@ class PHOT(DefinedNamespace):
     dissolutionYear: URIRef
     endDate: URIRef
     endYear: URIRef
+    euContribution: URIRef
     evidenceFor: URIRef
     factClass: URIRef
     factObject: URIRef
@@ -114,6 +115,7 @@ class PHOT(DefinedNamespace):
     identifiedAs: URIRef
     inRegion: URIRef
     inseeCode: URIRef
+    labelledPhase: URIRef
     legalForm: URIRef
     loaderVersion: URIRef
     locatedIn: URIRef
@@ -132,6 +134,8 @@ class PHOT(DefinedNamespace):
     participatesIn: URIRef
     partner: URIRef
     partnerOf: URIRef
+    photonicsRelevant: URIRef
+    pic: URIRef
     predecessor: URIRef
     priorityDomain: URIRef
     renamedTo: URIRef
@@ -151,6 +155,7 @@ class PHOT(DefinedNamespace):
     sponsorOf: URIRef
     sponsored: URIRef
     startYear: URIRef
+    structureType: URIRef
     subsidiaryOf: URIRef
     successor: URIRef
     synthetic: URIRef
