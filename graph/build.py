@@ -165,4 +165,10 @@ def derive(store: KGStore, *, force: bool = False) -> list[LoadResult]:
         info = SourceInfo(loader="derived", source=f"queries/construct/{name}.rq", sha256=sha,
                           format="sparql-construct", title=f"derived: {name}")
         results.append(store.replace_graph(iris.graph_iri("derived", name), g, info, force=force))
+    # entity resolution: the decisions file of the last 'photonics-kg resolve' is re-applied
+    from photonics_kg.graph import consolidation
+
+    if consolidation.reapply(store):
+        known = store.graph_info(consolidation.GRAPH)
+        results.append(LoadResult(consolidation.GRAPH, known["triples"] if known else 0))
     return results
