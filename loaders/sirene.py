@@ -96,8 +96,8 @@ def luhn_siret(siret: str) -> bool:
     """SIRET check digit (Luhn; La Poste's establishments: digit sum divisible by 5)."""
     if len(siret) != 14 or not siret.isdigit():
         return False
-    if siret.startswith(LA_POSTE):
-        return sum(int(c) for c in siret) % 5 == 0
+    if siret.startswith(LA_POSTE) and sum(int(c) for c in siret) % 5 == 0:
+        return True
     return luhn_ok(siret)
 
 
