@@ -139,7 +139,7 @@ def similarity(x: str, y: str) -> float:
     if kx and ky and kx != ky:
         return min(score, 75.0)  # same place or name, other kind: CHU d'Angers / Université d'Angers
     if bool(kx) != bool(ky):
-        return min(score, 84.0)  # a bare name ("ANGERS") against a kind of organisation: unsure
+        return min(max(score, CANDIDATE + 1), 86.0)  # a bare name ("XLIM", "ANGERS") against a kind: ask
     return max(score, 93.0)
 
 

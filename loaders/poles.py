@@ -105,7 +105,7 @@ class PolesLoader(Loader):
                 writer.relation(Relation(pole, "activeIn", dom), ev[0])
             if r.get("label"):
                 writer._add(pole, PHOT.labelledPhase, Literal(f"V (2023-2026): {r['label'].strip()}", lang="fr"))
-            start = "2024" if "2024" in (r.get("label") or "") else "2023"
+            start = "2024" if (r.get("label") or "").startswith("2024") else "2023"
             writer.relation(Relation(pole, "participatesIn", phase, date=start, end="2026"), ev[0])
             writer._add(pole, PHOT.photonicsRelevant, Literal((r.get("photonics") or "").strip() == "yes"))
             preds = _cells(r.get("merged_from"))
