@@ -6,9 +6,12 @@ process so that its peak memory (``ru_maxrss``) is its own:
 
 - ``csv-baseline``: Python's ``csv.reader`` over every row, keeping the photonics NAF codes
   (the plain baseline, in the same run);
-- ``scan``: the sirene loader's byte-level pre-filter + ``csv`` on the candidate lines;
-- ``loader``: the whole ``sirene`` loader (scan, checks, RDF of the kept establishments);
-- ``duckdb``: DuckDB ``read_csv`` with the same filter, when DuckDB is installed (not a dependency).
+- ``stream-python`` / ``stream-duckdb``: the loader's filtering stream with either engine (the kept
+  rows as records), without building RDF: the rate the targets are about;
+- ``loader-python``: the whole ``sirene`` loader with its pure-Python engine (a regular-expression
+  pre-filter on raw bytes, ``csv`` on the candidate lines, checks, RDF of the kept rows);
+- ``duckdb``: a bare DuckDB ``read_csv`` count with the same filter (the engine's floor);
+- ``loader-duckdb``: the whole ``sirene`` loader with its DuckDB engine (the default for big files).
 
     python bench/sirene.py [--rows 5000000] [--dir /tmp/photonics-kg-bench]
 
@@ -47,21 +50,30 @@ def worker(engine: str, path: Path) -> dict:
             for row in reader:
                 if row[col] in codes:
                     kept += 1
-    elif engine == "scan":
-        from photonics_kg.loaders.sirene import _header, scan
+    elif engine.startswith("stream"):
+        # the loader's filtering stream (records of the kept rows as dicts), without building RDF
+        from photonics_kg.loaders.base import LoadReport
+        from photonics_kg.loaders.sirene import SireneLoader, _header, duckdb_scan
 
         columns, start, enc = _header(path)
-        col = columns.index("activitePrincipaleEtablissement")
-        for _line, fields, _raw in scan(path, columns, start, SireneFilter(), naf_column="activitePrincipaleEtablissement",
-                                        commune_column="codeCommuneEtablissement", encoding=enc):
-            if fields and len(fields) == len(columns) and fields[col] in codes:
+        filt = SireneFilter(active_only=False)
+        report = LoadReport(str(path), "sirene")
+        if engine == "stream-duckdb":
+            records = duckdb_scan(path, columns, filt, kind="etablissement", naf_column="activitePrincipaleEtablissement",
+                                  report=report)
+        else:
+            records = SireneLoader._python_records(path, columns, start, filt, "activitePrincipaleEtablissement",
+                                                   "codeCommuneEtablissement", enc, None, report)
+        for _line, r in records:
+            if r.get("activitePrincipaleEtablissement") in codes:
                 kept += 1
-    elif engine == "loader":
+    elif engine.startswith("loader"):
         from photonics_kg.loaders.base import LoadReport
         from photonics_kg.loaders.sirene import SireneLoader
 
         report = LoadReport(str(path), "sirene")
-        graphs = SireneLoader(SireneFilter(active_only=False)).load(path, report, progress=False)
+        which = engine.split("-", 1)[1] if "-" in engine else "auto"
+        graphs = SireneLoader(SireneFilter(active_only=False), engine=which).load(path, report, progress=False)
         import re
 
         kept = int(re.search(r"(\d+) records kept", report.notes[-1]).group(1))
@@ -101,10 +113,10 @@ def main() -> None:
             write_stock_etablissement(f, args.rows, seed=2026)
         tmp.rename(path)
     size_mb = path.stat().st_size / 1e6
-    engines = ["csv-baseline", "scan", "loader"]
+    engines = ["csv-baseline", "stream-python", "loader-python"]
     try:
         import duckdb  # noqa: F401
-        engines.append("duckdb")
+        engines += ["duckdb", "stream-duckdb", "loader-duckdb"]
     except ImportError:
         pass
     results = []
@@ -115,7 +127,10 @@ def main() -> None:
             raise SystemExit(f"{engine} failed")
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
     base = results[0]["seconds"]
-    print(f"SYNTHETIC StockEtablissement: {args.rows:,} rows, {size_mb:.0f} MB, filter: 13 photonics NAF codes")
+    import os
+
+    print(f"SYNTHETIC StockEtablissement: {args.rows:,} rows, {size_mb:.0f} MB, filter: 13 photonics NAF codes; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"{'engine':<14}{'seconds':>9}{'rows/s':>14}{'peak MB':>10}{'vs csv':>8}  kept")
     for r in results:
         print(f"{r['engine']:<14}{r['seconds']:>9.2f}{args.rows / r['seconds']:>14,.0f}{r['peak_mb']:>10.0f}"

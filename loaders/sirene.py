@@ -3,18 +3,24 @@
 **Stock files** (comma-separated, header line, every value text) are read by column *name*, so
 the 2021 layout (48 columns), the current one (``identifiantAdresseEtablissement``, Lambert
 coordinates, ``activitePrincipaleNAF25…``) and the API's CSV export (85 columns) all load. The
-national file is tens of millions of rows: it is streamed in blocks of a few MB and **filtered
-before parsing**. A compiled regular expression finds the lines whose bytes contain a wanted NAF
-code (or commune code, or SIREN), and only those lines are parsed with :mod:`csv` and checked
-column by column; memory stays bounded by the block size whatever the file size, and every line
-keeps its number for the load report. ``bench/sirene.py`` measures it against Python's ``csv``
-module (and DuckDB when installed) on a synthetic 5-million-row file.
+national file is tens of millions of rows and several GB, so it is **filtered while it is read**,
+with bounded memory and a progress bar, by one of two engines:
+
+- ``duckdb`` (the default for files of 32 MB and more): DuckDB's parallel CSV reader applies the
+  filter in SQL and streams back only the kept rows, with a memory limit (512 MB); malformed rows
+  come back from DuckDB with their line; a kept row that a check rejects later gets its line from
+  one extra pass over the file (:func:`locate_rejected_lines`);
+- ``python`` (small files, or DuckDB not installed): blocks of 8 MB; the filtered column of each
+  raw line is read without parsing the line, and only the lines it keeps are parsed with :mod:`csv`.
+
+``bench/sirene.py`` measures both against Python's ``csv`` module on a synthetic
+5-million-row file (README: "Registries").
 
 **Filters** (:class:`SireneFilter`, all combined with AND): NAF codes (default: the 13 photonics
 codes marked ``default`` in ``loaders/data/naf_photonics.csv``: 26.11Z, 26.30Z, 26.51A, 26.51B,
 26.60Z, 26.70Z, 27.31Z, 27.40Z, 32.50A, 32.50B, 33.13Z, 71.12B, 72.19Z), départements, a SIREN
-list, and active establishments only (default). Rows outside the filter are not parsed, so their
-defects are not reported.
+list, and active establishments only (default). With the ``python`` engine, rows outside the
+filter are not parsed, so their defects are not reported; DuckDB reports every malformed row.
 
 **Checks**: SIREN (9 digits) and SIRET (14 digits) carry a Luhn check digit (La Poste's
 establishments, SIREN 356000000, use a sum-of-digits-divisible-by-5 rule instead); a row that fails
@@ -189,31 +195,29 @@ def _header(path: Path) -> tuple[list[str], int, str]:
     return [n.strip() for n in names], len(first), enc
 
 
-def _alternation(values: Iterable[str]) -> bytes:
-    return b"|".join(re.escape(v.encode()) for v in sorted(values, key=len, reverse=True))
-
-
 def scan(path: Path, columns: list[str], start: int, filt: SireneFilter, *, naf_column: str | None,
          commune_column: str | None, encoding: str = "utf-8",
          progress=None) -> Iterator[tuple[int, list[str] | None, str]]:
     """Yield (line number, parsed fields, raw line) of the lines the filter may keep.
 
-    The pre-filter works on raw bytes (a regular expression per block); the caller checks the
-    parsed fields exactly, so a pre-filter match in another column costs a parse, never a wrong
-    row. ``fields`` is None for a line that could not be parsed.
+    The pre-filter reads one column of each raw line without parsing the line (split from the
+    nearer end; a line holding a quote is parsed with :mod:`csv` instead); the caller checks the
+    parsed fields exactly. ``fields`` is None for a line that could not be parsed.
     """
-    pattern = None
-    per_line_sirens = None
-    if filt.naf is not None and naf_column:
-        codes = set(filt.naf) | {c.replace(".", "") for c in filt.naf}
-        pattern = re.compile(rb'(?:^|,)"?(?:' + _alternation(codes) + rb')"?(?=,|\r?$)', re.M)
-    elif filt.departements and commune_column:
-        deps = _alternation(filt.departements)
-        pattern = re.compile(rb'(?:^|,)"?(?:' + deps + rb')[0-9AB]{3}"?(?=,)'
-                             if any(len(d) == 2 for d in filt.departements) else
-                             rb'(?:^|,)"?(?:' + deps + rb')[0-9]{2}"?(?=,)', re.M)
-    elif filt.sirens:
-        per_line_sirens = {s.encode() for s in filt.sirens}
+    index = {name: i for i, name in enumerate(columns)}
+    key_col, test = None, None
+    if filt.naf is not None and naf_column in index:
+        codes = {c.encode() for c in filt.naf} | {c.replace(".", "").encode() for c in filt.naf}
+        key_col, test = index[naf_column], codes.__contains__
+    elif filt.departements and commune_column in index:
+        deps = {d.encode() for d in filt.departements}
+        key_col, test = index[commune_column], lambda v: v[:2] in deps or v[:3] in deps
+    elif filt.sirens and "siren" in index:
+        wanted = {x.encode() for x in filt.sirens}
+        key_col, test = index["siren"], wanted.__contains__
+    n = len(columns)
+    from_end = n - 1 - key_col if key_col is not None else 0
+    use_end = key_col is not None and from_end < key_col
 
     line_no = 1  # the header
     with open(path, "rb") as f:
@@ -234,31 +238,28 @@ def scan(path: Path, columns: list[str], start: int, filt: SireneFilter, *, naf_
                     rest = data
                     continue
                 block, rest = data[:cut + 1], data[cut + 1:]
-            if pattern is not None:
-                base, counted, last_start = line_no, 0, -1
-                for m in pattern.finditer(block):
-                    s = block.rfind(b"\n", 0, m.start()) + 1
-                    if s == last_start:
-                        continue  # this line matched already
-                    base += block.count(b"\n", counted, s)
-                    counted = last_start = s
-                    e = block.find(b"\n", m.end())
-                    yield base + 1, *_parse(block[s:len(block) if e < 0 else e], encoding)
-                line_no = base + block.count(b"\n", counted)
-                if not block.endswith(b"\n"):
-                    line_no += 1
-            else:
-                lines = block.split(b"\n")
-                if block.endswith(b"\n"):
-                    lines.pop()
-                for raw in lines:
-                    line_no += 1
-                    if per_line_sirens is not None:
-                        key = raw[1:10] if raw[:1] == b'"' else raw[:9]
-                        if key not in per_line_sirens:
-                            continue
+            lines = block.split(b"\n")
+            if block.endswith(b"\n"):
+                lines.pop()
+            for raw in lines:
+                line_no += 1
+                if key_col is None:
                     if raw.strip():
                         yield line_no, *_parse(raw, encoding)
+                    continue
+                if b'"' in raw:
+                    fields, text = _parse(raw, encoding)
+                    if fields is None or len(fields) != n or test(fields[key_col].encode()):
+                        yield line_no, fields, text
+                    continue
+                if use_end:
+                    parts = raw.rstrip(b"\r").rsplit(b",", from_end + 1)
+                    value = parts[1] if len(parts) == from_end + 2 else None
+                else:
+                    parts = raw.split(b",", key_col + 1)
+                    value = parts[key_col] if len(parts) > key_col else None
+                if value is not None and test(value):
+                    yield line_no, *_parse(raw, encoding)
 
 
 def _parse(raw: bytes, encoding: str) -> tuple[list[str] | None, str]:
@@ -509,8 +510,14 @@ class SireneLoader(Loader):
     name = "sirene"
     extensions = (".csv", ".json")
 
-    def __init__(self, filt: SireneFilter | None = None):
+    #: files at least this large are scanned by DuckDB when it is installed
+    DUCKDB_MIN_BYTES = 32 << 20
+
+    def __init__(self, filt: SireneFilter | None = None, engine: str = "auto"):
+        if engine not in ENGINES:
+            raise ConfigError(f"unknown engine {engine!r}; allowed: {', '.join(ENGINES)}")
         self.filter = filt if filt is not None else SireneFilter()
+        self.engine = engine
 
     @classmethod
     def sniff(cls, path: Path) -> bool:
@@ -562,16 +569,16 @@ class SireneLoader(Loader):
         bar = tqdm(total=size, unit="B", unit_scale=True, desc=f"sirene {path.name}",
                    disable=progress is False or (progress is None and size < (64 << 20)))
         n_cols = len(columns)
-        last_line = 1
+        engine = self.engine
+        if engine == "auto":
+            engine = "duckdb" if size >= self.DUCKDB_MIN_BYTES and _has_duckdb() else "python"
+        if engine == "duckdb":
+            records = duckdb_scan(path, columns, filt, kind=kind, naf_column=naf_col, report=report, progress=bar)
+        else:
+            records = self._python_records(path, columns, start, filt, naf_col, commune_col, enc, bar, report)
+        report.notes.append(f"engine: {engine}")
         try:
-            for line, fields, raw in scan(path, columns, start, filt, naf_column=naf_col if naf_col in index else None,
-                                          commune_column=commune_col, encoding=enc, progress=bar):
-                last_line = line
-                if fields is None or len(fields) != n_cols:
-                    found = "unparseable" if fields is None else f"{len(fields)} fields"
-                    report.reject(line, None, f"malformed row: {found}, the header has {n_cols}")
-                    continue
-                r = {name: fields[i] for name, i in index.items() if fields[i] != ""}
+            for line, r in records:
                 if filt.naf is not None and normalise_naf(r.get(naf_col)) not in filt.naf:
                     continue
                 if kind == "etablissement":
@@ -594,7 +601,140 @@ class SireneLoader(Loader):
                         mapper.kept += 1
         finally:
             bar.close()
-        report.rows_read = _count_lines(path) - 1 if size < (256 << 20) else last_line - 1
+        report.rows_read = _count_lines(path) - 1
+        if engine == "duckdb":
+            locate_rejected_lines(path, report)
+
+    @staticmethod
+    def _python_records(path, columns, start, filt, naf_col, commune_col, enc, bar, report):
+        index = {name: i for i, name in enumerate(columns)}
+        n_cols = len(columns)
+        for line, fields, _raw in scan(path, columns, start, filt, naf_column=naf_col if naf_col in index else None,
+                                       commune_column=commune_col, encoding=enc, progress=bar):
+            if fields is None or len(fields) != n_cols:
+                found = "unparseable" if fields is None else f"{len(fields)} fields"
+                report.reject(line, None, f"malformed row: {found}, the header has {n_cols}")
+                continue
+            yield line, {name: fields[i] for name, i in index.items() if fields[i] != ""}
+
+
+ENGINES = ("auto", "python", "duckdb")
+
+
+def _has_duckdb() -> bool:
+    try:
+        import duckdb  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def duckdb_scan(path: Path, columns: list[str], filt: SireneFilter, *, kind: str, naf_column: str,
+                report: LoadReport, progress=None, memory_limit: str = "512MB") -> Iterator[tuple[int | None, dict]]:
+    """Filter a stock file with DuckDB's parallel CSV reader; yield (None, record) of the kept rows.
+
+    Malformed rows are collected by DuckDB (``store_rejects``) and reported with their line; the
+    line of a kept row that a check later rejects is found afterwards by
+    :func:`locate_rejected_lines`. Memory is capped by ``memory_limit``; progress is polled from
+    DuckDB while the query runs.
+    """
+    import threading
+
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute("SET preserve_insertion_order = false")
+    where, params = [], [str(path)]
+    q = lambda name: '"' + name.replace('"', '""') + '"'  # noqa: E731
+    if filt.naf is not None:
+        codes = sorted(set(filt.naf) | {c.replace(".", "") for c in filt.naf})
+        where.append(f"{q(naf_column)} IN ({', '.join('?' for _ in codes)})")
+        params += codes
+    if kind == "etablissement" and filt.departements:
+        deps = sorted(filt.departements)
+        where.append(f"(left({q('codeCommuneEtablissement')}, 2) IN ({', '.join('?' for _ in deps)}) OR "
+                     f"left({q('codeCommuneEtablissement')}, 3) IN ({', '.join('?' for _ in deps)}) OR "
+                     f"{q('codeCommuneEtablissement')} IS NULL)")
+        params += deps + deps
+    if filt.sirens is not None:
+        con.execute("CREATE TEMP TABLE wanted (siren VARCHAR)")
+        con.executemany("INSERT INTO wanted VALUES (?)", [[x] for x in sorted(filt.sirens)])
+        where.append(f"{q('siren')} IN (SELECT siren FROM wanted)")
+    state = "etatAdministratifEtablissement" if kind == "etablissement" else "etatAdministratifUniteLegale"
+    if filt.active_only and state in columns:
+        where.append(f"{q(state)} IS DISTINCT FROM ?")
+        params.append("F" if kind == "etablissement" else "C")
+    sql = (f"SELECT * FROM read_csv(?, header = true, all_varchar = true, delim = ',', quote = '\"', "
+           f"escape = '\"', store_rejects = true)" + (f" WHERE {' AND '.join(where)}" if where else ""))
+    done = threading.Event()
+
+    def poll():
+        last = 0.0
+        while not done.wait(0.5):
+            try:
+                pct = con.query_progress()
+            except Exception:  # noqa: BLE001 - progress is best effort
+                return
+            if progress is not None and pct and pct > last:
+                progress.update(int((pct - last) / 100 * progress.total))
+                last = pct
+
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
+    try:
+        cursor = con.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        while True:
+            batch = cursor.fetchmany(10_000)
+            if not batch:
+                break
+            for row in batch:
+                yield None, {n: v for n, v in zip(names, row) if v not in (None, "")}
+    except duckdb.Error as exc:
+        raise SourceError(f"DuckDB could not read the file: {exc}", path=path) from None
+    finally:
+        done.set()
+        poller.join()
+    for line, message in con.execute(
+            "SELECT line, min(error_message) FROM reject_errors GROUP BY line ORDER BY line").fetchall():
+        report.reject(int(line), None, f"malformed row: {message}")
+    con.close()
+
+
+def locate_rejected_lines(path: Path, report: LoadReport, limit: int = 1000) -> None:
+    """Give their line numbers to rejected rows known only by their SIRET/SIREN (one pass over the file)."""
+    wanted: dict[bytes, list] = {}
+    for r in report.rejected:
+        if r.line is None:
+            m = re.search(r"'(\d{8,14})'|SIRET (\d{14})", r.reason)
+            key = (m.group(1) or m.group(2)) if m else None
+            if key and len(wanted) < limit:
+                wanted.setdefault(key.encode(), []).append(r)
+    if not wanted:
+        return
+    line_no = 1
+    with open(path, "rb") as f:
+        f.readline()
+        rest = b""
+        for chunk in iter(lambda: f.read(BLOCK), b""):
+            data = rest + chunk
+            cut = data.rfind(b"\n") + 1
+            block, rest = data[:cut], data[cut:]
+            for key, rejects in list(wanted.items()):
+                if block.startswith(key + b","):
+                    i = 0
+                else:
+                    i = block.find(b"\n" + key + b",")
+                    i = i + 1 if i >= 0 else block.find(b"," + key + b",")
+                if i >= 0:
+                    n = line_no + block.count(b"\n", 0, i) + 1
+                    for r in rejects:
+                        r.line = n
+                    del wanted[key]
+            line_no += block.count(b"\n")
+            if not wanted:
+                return
 
 
 def _count_lines(path: Path) -> int:
