@@ -619,6 +619,17 @@ class SireneLoader(Loader):
 
 
 ENGINES = ("auto", "python", "duckdb")
+#: the columns the mapper reads; DuckDB materialises only these (fewer strings per row scanned)
+USED_COLUMNS = frozenset("""siren nic siret statutDiffusionEtablissement dateCreationEtablissement
+trancheEffectifsEtablissement etablissementSiege complementAdresseEtablissement numeroVoieEtablissement
+indiceRepetitionEtablissement typeVoieEtablissement libelleVoieEtablissement codePostalEtablissement
+libelleCommuneEtablissement codeCommuneEtablissement codePaysEtrangerEtablissement libellePaysEtrangerEtablissement
+dateDebut etatAdministratifEtablissement enseigne1Etablissement denominationUsuelleEtablissement
+activitePrincipaleEtablissement nomenclatureActivitePrincipaleEtablissement statutDiffusionUniteLegale
+dateCreationUniteLegale sigleUniteLegale trancheEffectifsUniteLegale categorieEntreprise etatAdministratifUniteLegale
+nomUniteLegale nomUsageUniteLegale denominationUniteLegale denominationUsuelle1UniteLegale prenomUsuelUniteLegale
+prenom1UniteLegale categorieJuridiqueUniteLegale activitePrincipaleUniteLegale
+nomenclatureActivitePrincipaleUniteLegale""".split())
 
 
 def _has_duckdb() -> bool:
@@ -665,7 +676,8 @@ def duckdb_scan(path: Path, columns: list[str], filt: SireneFilter, *, kind: str
     if filt.active_only and state in columns:
         where.append(f"{q(state)} IS DISTINCT FROM ?")
         params.append("F" if kind == "etablissement" else "C")
-    sql = (f"SELECT * FROM read_csv(?, header = true, all_varchar = true, delim = ',', quote = '\"', "
+    selected = ", ".join(q(c) for c in columns if c in USED_COLUMNS)
+    sql = (f"SELECT {selected} FROM read_csv(?, header = true, all_varchar = true, delim = ',', quote = '\"', "
            f"escape = '\"', store_rejects = true)" + (f" WHERE {' AND '.join(where)}" if where else ""))
     done = threading.Event()
 

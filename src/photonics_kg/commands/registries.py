@@ -27,10 +27,12 @@ def load_group():
 @click.option("--dep", "deps", multiple=True, help="Keep these départements (repeatable: 33, 2A, 974).")
 @click.option("--siren-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Keep the SIRENs listed (one a line).")
 @click.option("--include-closed", is_flag=True, help="Keep closed establishments and units too.")
+@click.option("--engine", type=click.Choice(["auto", "duckdb", "python"]), default="auto",
+              help="Scan engine: DuckDB for files of 32 MB and more when auto.")
 @click.option("--force", is_flag=True, help="Reload even when unchanged.")
 @store_option
 @handle_errors
-def load_sirene(path, naf, all_naf, deps, siren_file, include_closed, force, store_path):
+def load_sirene(path, naf, all_naf, deps, siren_file, include_closed, engine, force, store_path):
     """Stream a SIRENE stock file (or API JSON) into the store, filtering first."""
     from photonics_kg.graph.build import SourceSpec, build
     from photonics_kg.loaders.sirene import SireneFilter, SireneLoader, default_naf_codes, read_siren_list
@@ -41,7 +43,7 @@ def load_sirene(path, naf, all_naf, deps, siren_file, include_closed, force, sto
                         active_only=not include_closed)
     click.echo(f"filter: {filt.describe()}", err=True)
     with open_store(store_path) as store:
-        report = build(store, [SourceSpec(SireneLoader(filt), path, str(path))], force=force,
+        report = build(store, [SourceSpec(SireneLoader(filt, engine=engine), path, str(path))], force=force,
                        log=lambda m: click.echo(m, err=True))
     for rep in report.reports:
         for note in rep.notes[-1:]:
