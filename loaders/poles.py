@@ -101,7 +101,7 @@ class PolesLoader(Loader):
                 for e in ev:
                     writer.relation(Relation(pole, "locatedIn", node), e)
             for theme in _cells(r.get("themes")):
-                dom = writer.entity(Entity("Domain", theme))
+                dom = writer.entity(Entity("Domain", theme[:1].upper() + theme[1:]))
                 writer.relation(Relation(pole, "activeIn", dom), ev[0])
             if r.get("label"):
                 writer._add(pole, PHOT.labelledPhase, Literal(f"V (2023-2026): {r['label'].strip()}", lang="fr"))

@@ -19,8 +19,9 @@ UAI and type. Everything is loaded:
   ``phot:Merger`` (fusion, éclatement-fusion, essaimage-fusion), ``phot:Absorption``
   (intégration), ``phot:Renaming`` (renouvellement) or ``phot:Split`` (éclatement, essaimage),
   with the shortcut ``phot:mergedInto`` / ``phot:renamedTo`` where one applies;
-- **scientific domains** (ten RNSR domains, as ``phot:activeIn`` a domain concept) and **ERC
-  panels** (``phot:activeIn`` a concept of the ERC panel scheme ``id/erc/``).
+- **scientific domains** (``phot:activeIn`` a concept of the scheme ``id/rnsr-domain/`` of the ten
+  RNSR domains, French and English labels) and **ERC panels** (``phot:activeIn`` a concept of
+  the ERC panel scheme ``id/erc/``).
 
 The names of the heads of structures are not loaded (personal data the graph does not need).
 
@@ -83,6 +84,7 @@ DOMAINS_EN = {
     "10": "Agronomy and ecology",
 }
 ERC = URIRef(f"{ID}erc/")
+RNSR_DOMAINS = URIRef(f"{ID}rnsr-domain/")
 
 PHOTONICS_KEYWORDS = re.compile(
     r"photon|optique|optic|opto|laser|lumi[eè]re(?!s)|\blight\b|spectroscop|infrarouge|infrared|"
@@ -181,9 +183,18 @@ class RnsrMapper:
         codes, labels = split_cell(r.get("code_domaine_scientifique")), split_cell(r.get("domaine_scientifique"))
         for i, code in enumerate(codes):
             label = _at(labels, i)
-            if code and label:
-                dom = self.w.entity(Entity("Domain", label, label_en=DOMAINS_EN.get(code)))
+            if code and label and re.fullmatch(r"\d{1,2}", code):
+                # a scheme of its own: the register's ten scientific domains are not application
+                # domains, and must not take over a curated domain's node by sharing its name
+                dom = URIRef(f"{RNSR_DOMAINS}{code}")
+                self.w._add(dom, RDF.type, SKOS.Concept)
+                self.w._add(dom, SKOS.inScheme, RNSR_DOMAINS)
                 self.w._add(dom, SKOS.notation, Literal(f"rnsr-{code}"))
+                self.w._add(dom, SKOS.prefLabel, Literal(label, lang="fr"))
+                if code in DOMAINS_EN:
+                    self.w._add(dom, SKOS.prefLabel, Literal(DOMAINS_EN[code], lang="en"))
+                self.w._add(RNSR_DOMAINS, RDF.type, SKOS.ConceptScheme)
+                self.w._add(RNSR_DOMAINS, SKOS.prefLabel, Literal("Domaines scientifiques du RNSR", lang="fr"))
                 self.w.relation(Relation(lab, "activeIn", dom), self._ev())
         panels, panel_labels = split_cell(r.get("code_panel_erc")), split_cell(r.get("panel_erc"))
         for i, code in enumerate(panels):

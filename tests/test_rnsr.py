@@ -74,6 +74,7 @@ def test_parents_domains_and_panels(rnsr_graph):
     gem = URIRef(ID + "rnsr/200412238P")
     domains = {str(g.value(d, SKOS.notation)) for d in g.objects(gem, PHOT.activeIn)}
     assert "rnsr-8" in domains
+    assert (URIRef(ID + "rnsr-domain/8"), SKOS.inScheme, URIRef(ID + "rnsr-domain/")) in g
     panels = {s for s in g.subjects(SKOS.inScheme, URIRef(ID + "erc/"))}
     assert len(panels) > 20
 
