@@ -62,6 +62,5 @@ def test_cli_enrich_wikidata(cli, tmp_path):
         result = cli("enrich", "wikidata", "--endpoint", url + "/sparql", "--cache", tmp_path / "cache", "--store", store)
     assert result.exit_code == 0, result.output
     assert "1 Wikidata answer(s)" in result.output
-    result = cli("query", "x") if False else None
     result = cli("enrich", "wikidata", "--offline", "--cache", tmp_path / "cache", "--store", store)
     assert result.exit_code == 0 and "1 Wikidata answer(s)" in result.output
