@@ -84,7 +84,7 @@ def _sha256(path: Path) -> str:
     return base.sha256_file(path)
 
 
-def build(store: KGStore, sources: list[str] | None = None, *, force: bool = False,
+def build(store: KGStore, sources: list[str | SourceSpec] | None = None, *, force: bool = False,
           log: Callable[[str], None] | None = None, progress: bool | None = None) -> BuildReport:
     """Load ``sources`` (none: the bundled sample) plus the ontology into ``store``."""
     from tqdm import tqdm
@@ -93,7 +93,8 @@ def build(store: KGStore, sources: list[str] | None = None, *, force: bool = Fal
     started = time.perf_counter()
     report = BuildReport()
     if sources:
-        specs = [s for text in sources for s in expand(parse_source(text))]
+        # a source is text (PATH or LOADER=PATH) or a SourceSpec whose loader a command configured
+        specs = [s for src in sources for s in (expand(parse_source(src)) if isinstance(src, str) else [src])]
     else:
         specs = [SourceSpec(base.get("curated"), p, f"sample/{p.name}") for p in sample_sources()]
     ontology = [SourceSpec(base.get("ontology"), Path(str(package_file("ontology", n))), f"ontology/{n}")
@@ -108,6 +109,9 @@ def build(store: KGStore, sources: list[str] | None = None, *, force: bool = Fal
         rep = LoadReport(source=spec.display, loader=spec.loader.name)
         t0 = time.perf_counter()
         sha = _sha256(spec.path)
+        options = getattr(spec.loader, "options_digest", None)
+        if options is not None:  # the same file loaded with other options is another source state
+            sha = hashlib.sha256(f"{sha}:{options()}".encode()).hexdigest()
         info = SourceInfo(loader=spec.loader.name, source=spec.display, sha256=sha,
                           loader_version=spec.loader.version)
         expected = iris.graph_iri(spec.loader.name, spec.path.stem)
@@ -127,7 +131,7 @@ def build(store: KGStore, sources: list[str] | None = None, *, force: bool = Fal
         for lg in loaded:
             ginfo = SourceInfo(loader=info.loader, source=info.source, sha256=info.sha256,
                                loader_version=info.loader_version, format=lg.format, title=lg.title,
-                               url=lg.url, sample=lg.sample)
+                               url=lg.url, sample=lg.sample, synthetic=lg.synthetic)
             result = store.replace_graph(lg.graph_iri, lg.graph, ginfo)
             report.graphs.append(result)
             rep.triples += result.triples
@@ -161,4 +165,10 @@ def derive(store: KGStore, *, force: bool = False) -> list[LoadResult]:
         info = SourceInfo(loader="derived", source=f"queries/construct/{name}.rq", sha256=sha,
                           format="sparql-construct", title=f"derived: {name}")
         results.append(store.replace_graph(iris.graph_iri("derived", name), g, info, force=force))
+    # entity resolution: the decisions file of the last 'photonics-kg resolve' is re-applied
+    from photonics_kg.graph import consolidation
+
+    if consolidation.reapply(store):
+        known = store.graph_info(consolidation.GRAPH)
+        results.append(LoadResult(consolidation.GRAPH, known["triples"] if known else 0))
     return results

@@ -114,8 +114,11 @@ class Relation:
 class FactWriter:
     """Accumulates the triples of one source graph."""
 
-    def __init__(self, graph: Graph | None = None):
+    def __init__(self, graph: Graph | None = None, *, label_lang: str | None = "fr"):
         self.graph = graph if graph is not None else Graph()
+        #: language tag of rdfs:label; registries write names untagged (a register's name is not
+        #: French text, and an untagged name never collides with a curated @fr label)
+        self.label_lang = label_lang
         for prefix, ns in PREFIXES.items():
             self.graph.bind(prefix, ns, override=True)
         self.counts: dict[str, int] = {}
@@ -157,7 +160,7 @@ class FactWriter:
         if e.type == "Place" and e.place_type:
             cls = PLACE_CLASSES[e.place_type]
         self._add(node, RDF.type, cls)
-        self._add(node, RDFS.label, Literal(e.label, lang="fr"))
+        self._add(node, RDFS.label, Literal(e.label, lang=self.label_lang))
         if e.type == "Domain":
             self._add(node, RDF.type, SKOS.Concept)
             self._add(node, SKOS.prefLabel, Literal(e.label, lang="fr"))

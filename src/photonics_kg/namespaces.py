@@ -106,6 +106,7 @@ class PHOT(DefinedNamespace):
     dissolutionYear: URIRef
     endDate: URIRef
     endYear: URIRef
+    euContribution: URIRef
     evidenceFor: URIRef
     factClass: URIRef
     factObject: URIRef
@@ -115,6 +116,7 @@ class PHOT(DefinedNamespace):
     identifiedAs: URIRef
     inRegion: URIRef
     inseeCode: URIRef
+    labelledPhase: URIRef
     legalForm: URIRef
     loaderVersion: URIRef
     locatedIn: URIRef
@@ -134,6 +136,8 @@ class PHOT(DefinedNamespace):
     partner: URIRef
     partnerOf: URIRef
     photonicsCore: URIRef
+    photonicsRelevant: URIRef
+    pic: URIRef
     predecessor: URIRef
     priorityDomain: URIRef
     renamedTo: URIRef
@@ -153,6 +157,7 @@ class PHOT(DefinedNamespace):
     sponsorOf: URIRef
     sponsored: URIRef
     startYear: URIRef
+    structureType: URIRef
     subsidiaryOf: URIRef
     successor: URIRef
     synthetic: URIRef
