@@ -550,10 +550,14 @@ def _physics(n_nodes: int, n_edges: int) -> dict:
     # fewer stabilisation iterations for big graphs: the page must settle in seconds, and
     # forceAtlas2 with Barnes-Hut costs ~n log n per iteration
     iterations = 1000 if n_nodes <= 300 else (400 if n_nodes <= 1500 else 200)
+    # small graphs get long springs: vis never zooms in past 1:1, so they would look tiny and
+    # their labels would overlap
+    spring = 170 if n_nodes <= 60 else (110 if n_nodes <= 600 else 80)
     return {
         "enabled": True,
         "solver": "forceAtlas2Based",
-        "forceAtlas2Based": {"gravitationalConstant": -60, "centralGravity": 0.008, "springLength": 90,
+        "forceAtlas2Based": {"gravitationalConstant": -90 if n_nodes <= 60 else -60, "centralGravity": 0.008,
+                             "springLength": spring,
                              "springConstant": 0.06, "damping": 0.5, "avoidOverlap": 0.2},
         "maxVelocity": 60, "minVelocity": 1.0, "timestep": 0.5,
         "adaptiveTimestep": True,

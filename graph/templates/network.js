@@ -125,7 +125,7 @@
   });
   network.once("stabilizationIterationsDone", function () {
     network.setOptions({ physics: { enabled: false } });
-    network.storePositions();
+    keepPositions();
     pkg.settled = true;
     pkg.settleMs = performance.now();
     loading.classList.add("done");
@@ -170,8 +170,14 @@
     document.getElementById("filters").title = "Filters work on organisations; this view shows groups.";
   }
 
+  // network.storePositions() fails on nodes a filter has hidden: store only the drawn ones, so a
+  // node the filters bring back returns where it was
+  function keepPositions() {
+    var pos = network.getPositions();
+    nodes.update(Object.keys(pos).map(function (id) { return { id: id, x: pos[id].x, y: pos[id].y }; }));
+  }
   function applyFilters() {
-    if (pkg.settled) { network.storePositions(); }
+    if (pkg.settled) { keepPositions(); }
     var next = new Set();
     nodes.forEach(function (n) { if (nodeMatches(n)) { next.add(n.id); } });
     visible = next;
