@@ -129,6 +129,7 @@ REL_IRIS = {ORG_NS + "memberOf": "memberOf", **{PHOT_NS + r: r for r in RELATION
 #: above this many nodes the page shows groups instead of organisations
 MAX_NODES = 2000
 AGGREGATE_MODES = ("auto", "region", "cluster", "none")
+LAYOUTS = ("auto", "physics")
 NO_REGION = "(no French région)"
 ABROAD = "(abroad)"
 NO_CLUSTER = "(outside any cluster)"
@@ -329,9 +330,12 @@ def normalise(G: nx.Graph) -> nx.MultiDiGraph:
         out.add_edge(u, v, key=rel, relation=rel, periods=sorted(e["periods"], key=_period_key),
                      sources=list(e["sources"].values()))
     if all(d["centrality"] is None for _, d in out.nodes(data=True)):
-        simple = nx.Graph(out)
-        for n in out.nodes:
-            out.nodes[n]["centrality"] = simple.degree(n)
+        partners: dict[str, set] = {n: set() for n in out.nodes}
+        for u, v in out.edges():
+            partners[u].add(v)
+            partners[v].add(u)
+        for n, ps in partners.items():
+            out.nodes[n]["centrality"] = len(ps)
         out.graph["size_by"] = "degree (number of distinct partners)"
     else:
         for n in out.nodes:
@@ -455,7 +459,9 @@ class Selection:
 
 
 def select(G: nx.MultiDiGraph, sel: Selection) -> tuple[nx.MultiDiGraph, str | None]:
-    """Apply a :class:`Selection` to a normalised graph; return the subgraph (a copy) and the focus.
+    """Apply a :class:`Selection` to a normalised graph; return the subgraph and the focus.
+
+    The subgraph is a copy when anything was removed, ``G`` itself otherwise.
 
     Order: the year slice first (what existed then), then the ego network of the focus, then the
     type/domain/région/cluster filters, which always keep the focus itself. Values are matched
@@ -496,7 +502,8 @@ def select(G: nx.MultiDiGraph, sel: Selection) -> tuple[nx.MultiDiGraph, str | N
         return True
 
     keep = [n for n, d in H.nodes(data=True) if wanted(n, d)]
-    H = H.subgraph(keep).copy()
+    if len(keep) < H.number_of_nodes():
+        H = H.subgraph(keep).copy()
     H.graph.update(G.graph)
     return H, focus
 
@@ -546,10 +553,92 @@ def aggregate(G: nx.MultiDiGraph, by: str) -> nx.Graph:
 
 
 # -- the pyvis network and the page ------------------------------------------------------------
+#: above this many nodes the layout starts from :func:`initial_positions` and cuts corners
+SEEDED_LAYOUT_ABOVE = 300
+#: the page stops the layout this long after it started loading, whatever the machine, so that
+#: a 5,000-node page is still within 10 s on a slow or busy one (it always gets at least 1 s)
+SETTLE_DEADLINE_MS = 8000
+
+
+def initial_positions(G: nx.MultiDiGraph, spacing: float = 30.0) -> dict[str, tuple[float, float]]:
+    """A starting layout: one disc per région on a ring, nodes on a sunflower spiral in their disc.
+
+    Physics then only has to relax it, which is what lets a 5,000-node page settle in seconds;
+    the most central organisations sit in the middle of their région's disc. Deterministic.
+
+    >>> H = nx.MultiDiGraph()
+    >>> for i in range(3): H.add_node(str(i), region=["Bretagne"], countries=[], centrality=i, label=str(i))
+    >>> pos = initial_positions(H)
+    >>> pos["2"] == (pos["2"][0], pos["2"][1]) and len(set(pos.values())) == 3
+    True
+    """
+    groups: dict[str, list] = defaultdict(list)
+    for n, d in G.nodes(data=True):
+        groups[group_of(d, "region")].append(n)
+    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    radii = [spacing * math.sqrt(len(ns)) for _, ns in ordered]
+    ring = sum(2 * r + 2 * spacing for r in radii) / (2 * math.pi) if len(ordered) > 1 else 0.0
+    golden = math.pi * (3 - math.sqrt(5))
+    pos: dict[str, tuple[float, float]] = {}
+    angle = 0.0
+    for (_, ns), r in zip(ordered, radii):
+        share = (2 * r + 2 * spacing) / (2 * math.pi * ring) * 2 * math.pi if ring else 0.0
+        angle += share / 2
+        cx, cy = ring * math.cos(angle), ring * math.sin(angle)
+        angle += share / 2
+        ranked = sorted(ns, key=lambda n: (-(G.nodes[n].get("centrality") or 0), n))
+        for k, n in enumerate(ranked):
+            rho = r * math.sqrt((k + 0.5) / len(ranked))
+            pos[n] = (round(cx + rho * math.cos(k * golden), 1), round(cy + rho * math.sin(k * golden), 1))
+    return pos
+
+
+def computed_layout(G: nx.MultiDiGraph, seed: dict | None = None) -> dict[str, tuple[float, float]] | None:
+    """Fruchterman-Reingold positions from igraph (C), scaled for vis-network; None without igraph.
+
+    At 5,000 nodes this takes about a second here, where vis-network's own physics in the browser
+    needed 25 s for 150 iterations: big pages are laid out when written and open still.
+    """
+    try:
+        import igraph
+    except ImportError:
+        return None
+    import random as _random
+
+    nodes = list(G.nodes)
+    index = {n: i for i, n in enumerate(nodes)}
+    pairs = {tuple(sorted((index[u], index[v]))) for u, v in G.edges() if u != v}
+    g = igraph.Graph(n=len(nodes), edges=sorted(pairs))
+    start = None
+    if seed:
+        # igraph's temperature is in its own units (a span of about sqrt(n)): a seed in pixels
+        # would barely move, and took 8 s instead of 1.5 s at 5,000 nodes
+        sx = [seed[n] for n in nodes]
+        extent = max(max(p[0] for p in sx) - min(p[0] for p in sx), max(p[1] for p in sx) - min(p[1] for p in sx)) or 1.0
+        k = math.sqrt(len(nodes)) / extent
+        start = [[x * k, y * k] for x, y in sx]
+    igraph.set_random_number_generator(_random.Random(7))   # the same page from the same graph
+    try:
+        # exact forces up to 1,000 nodes, the grid approximation above (igraph's own "auto")
+        coords = g.layout_fruchterman_reingold(grid="auto", niter=500, seed=start).coords
+    finally:
+        igraph.set_random_number_generator(_random)
+    xs, ys = [c[0] for c in coords], [c[1] for c in coords]
+    span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+    # as big as the node count asks for, and ties at least ~60 px long: a long chain of groups
+    # would otherwise be squeezed into the width of a hairball
+    lengths = sorted(math.dist(coords[a], coords[b]) for a, b in pairs)
+    median_tie = lengths[len(lengths) // 2] if lengths else 0.0
+    scale = max(70.0 * math.sqrt(len(nodes)) / span, 60.0 / median_tie if median_tie else 0.0)
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    return {n: (round((x - cx) * scale, 1), round((y - cy) * scale, 1)) for n, (x, y) in zip(nodes, coords)}
+
+
 def _physics(n_nodes: int, n_edges: int) -> dict:
-    # fewer stabilisation iterations for big graphs: the page must settle in seconds, and
-    # forceAtlas2 with Barnes-Hut costs ~n log n per iteration
-    iterations = 1000 if n_nodes <= 300 else (400 if n_nodes <= 1500 else 200)
+    # big graphs: fewer iterations from a seeded layout, a coarser Barnes-Hut (theta 1.0 was ~2.4x
+    # faster per iteration than 0.5 at 2,000 nodes) and no overlap avoidance
+    big = n_nodes > SEEDED_LAYOUT_ABOVE
+    iterations = 1000 if not big else (300 if n_nodes <= 1500 else 150)
     # small graphs get long springs: vis never zooms in past 1:1, so they would look tiny and
     # their labels would overlap
     spring = 170 if n_nodes <= 60 else (110 if n_nodes <= 600 else 80)
@@ -557,20 +646,21 @@ def _physics(n_nodes: int, n_edges: int) -> dict:
         "enabled": True,
         "solver": "forceAtlas2Based",
         "forceAtlas2Based": {"gravitationalConstant": -90 if n_nodes <= 60 else -60, "centralGravity": 0.008,
-                             "springLength": spring,
-                             "springConstant": 0.06, "damping": 0.5, "avoidOverlap": 0.2},
+                             "springLength": spring, "theta": 1.0 if big else 0.5,
+                             "springConstant": 0.06, "damping": 0.5, "avoidOverlap": 0 if big else 0.2},
         "maxVelocity": 60, "minVelocity": 1.0, "timestep": 0.5,
         "adaptiveTimestep": True,
-        "stabilization": {"enabled": True, "iterations": iterations, "updateInterval": 20, "fit": True},
+        "stabilization": {"enabled": True, "iterations": iterations, "updateInterval": 10 if big else 25,
+                          "fit": True},
     }
 
 
-def _options(n_nodes: int, n_edges: int, aggregated: bool) -> dict:
+def _options(n_nodes: int, n_edges: int, aggregated: bool, precomputed: bool = False) -> dict:
     big = n_nodes > 1000 or n_edges > 3000
     return {
         "autoResize": True,
         "layout": {"randomSeed": 7, "improvedLayout": n_nodes <= 100},
-        "physics": _physics(n_nodes, n_edges),
+        "physics": {"enabled": False} if precomputed else _physics(n_nodes, n_edges),
         "interaction": {"hover": not big, "tooltipDelay": 150, "navigationButtons": False,
                         "keyboard": False, "multiselect": False, "hideEdgesOnDrag": big},
         "nodes": {
@@ -608,8 +698,13 @@ def _edge_style(rel: str) -> dict:
 
 
 def build_network(G: nx.MultiDiGraph, *, focus: str | None = None, aggregated_by: str | None = None,
-                  A: nx.Graph | None = None):
+                  A: nx.Graph | None = None, layout: str = "auto"):
     """A pyvis ``Network`` for ``G`` (normalised), or for its aggregate ``A``.
+
+    ``layout``: ``auto`` lays out graphs above 300 nodes in Python (:func:`computed_layout`,
+    physics off in the page) and leaves smaller ones to vis-network's physics, which stops once
+    stabilised; ``physics`` always leaves it to the browser (from :func:`initial_positions` above
+    300 nodes, stopped at the settle deadline).
 
     Nodes and edges are appended to the network directly: pyvis' ``add_edge`` scans every edge
     already added (quadratic: 8.5 s at 5,000 nodes), and our edges are deduplicated already.
@@ -619,8 +714,11 @@ def build_network(G: nx.MultiDiGraph, *, focus: str | None = None, aggregated_by
     from pyvis.network import Network
     from pyvis.node import Node
 
+    if layout not in LAYOUTS:
+        raise ConfigError(f"unknown layout {layout!r}; allowed: {', '.join(LAYOUTS)}")
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
     docs: dict[tuple, int] = {}
+    precomputed = False
 
     def doc_ids(sources):
         out = []
@@ -635,11 +733,18 @@ def build_network(G: nx.MultiDiGraph, *, focus: str | None = None, aggregated_by
         net.node_map[node_id] = n.options
 
     if A is None:
+        seeded = initial_positions(G) if G.number_of_nodes() > SEEDED_LAYOUT_ABOVE else {}
+        if seeded and layout == "auto":
+            computed = computed_layout(G, seeded)
+            precomputed = computed is not None
+            seeded = computed or seeded
         for n, d in G.nodes(data=True):
             group = d["type"] if d["type"] in NODE_TYPES else "Other"
             extra = {}
             if n == focus:
                 extra = {"borderWidth": 5, "font": {"size": 22}, "focus": True}
+            if n in seeded:
+                extra["x"], extra["y"] = seeded[n]
             add_node(n, d["label"], shape=NODE_TYPES.get(group, OTHER_TYPE)["shape"], group=group,
                      value=float(d["centrality"] or 0), type=d["type"], iri=d["iri"],
                      aliases=d["aliases"], regions=d["region"], countries=d["countries"],
@@ -660,7 +765,7 @@ def build_network(G: nx.MultiDiGraph, *, focus: str | None = None, aggregated_by
                      relations=dict(d["relations"].most_common()),
                      color={"color": "#8E6C8A", "opacity": 0.5}, arrows={"to": {"enabled": False}})
             net.edges.append(e.options)
-    net.options = _options(len(net.nodes), len(net.edges), A is not None)
+    net.options = _options(len(net.nodes), len(net.edges), A is not None, precomputed)
     doc_table = [{"title": t, "url": u} for (t, u), _ in sorted(docs.items(), key=lambda kv: kv[1])]
     return net, doc_table
 
@@ -715,8 +820,13 @@ def render_page(net, docs: list[dict], *, title: str, meta: dict) -> str:
 
 
 def make_page(G: nx.Graph, sel: Selection | None = None, *, aggregate_by: str = "auto",
-              max_nodes: int = MAX_NODES, title: str = "Photonics ecosystem") -> Page:
-    """Normalise ``G`` (a copy), apply ``sel``, aggregate if too big, render the page."""
+              max_nodes: int = MAX_NODES, title: str = "Photonics ecosystem",
+              settle_deadline_ms: int | None = SETTLE_DEADLINE_MS, layout: str = "auto") -> Page:
+    """Normalise ``G`` (a copy), apply ``sel``, aggregate if too big, render the page.
+
+    ``settle_deadline_ms``: the page stops its layout that long after it started loading (None:
+    only when the iterations are done or the layout is still). ``layout``: see :func:`build_network`.
+    """
     if aggregate_by not in AGGREGATE_MODES:
         raise ConfigError(f"unknown aggregation {aggregate_by!r}; allowed: {', '.join(AGGREGATE_MODES)}")
     sel = sel or Selection()
@@ -746,7 +856,7 @@ def make_page(G: nx.Graph, sel: Selection | None = None, *, aggregate_by: str = 
                      f"organisations, and each line the number of ties between two groups. Narrow the page "
                      f"with --region, --domain, --type or --focus to see organisations.")
         view = "aggregated"
-    net, docs = build_network(H, focus=focus, A=A)
+    net, docs = build_network(H, focus=focus, A=A, layout=layout)
     allowed = allowed_values(H)
     years = sorted({y for _, d in H.nodes(data=True) for y in (d["founded"], d["dissolved"]) if y}
                    | {y for *_, d in H.edges(data=True) for p in d["periods"] for y in p if y})
@@ -758,7 +868,8 @@ def make_page(G: nx.Graph, sel: Selection | None = None, *, aggregate_by: str = 
         "filters": {"type": allowed["type"], "domain": allowed["domain"], "region": allowed["region"],
                     "cluster": allowed["cluster"],
                     "year": list(range(years[0], years[-1] + 1)) if years and years[-1] - years[0] <= 200 else years},
-        "noRegion": NO_REGION,
+        "noRegion": NO_REGION, "settleDeadlineMs": settle_deadline_ms,
+        "layout": "precomputed" if net.options["physics"].get("enabled") is False else "physics",
     }
     html = render_page(net, docs, title=title, meta=meta)
     return Page(html=html, nodes=len(net.nodes), edges=len(net.edges), view=view, note=" ".join(notes),

@@ -282,3 +282,46 @@ def test_cli_bad_values_exit_2_listing_the_allowed_ones(cli, built, tmp_path, ar
 def test_cli_without_a_store(cli, tmp_path):
     result = cli("viz", "--out", tmp_path / "x.html", "--store", tmp_path / "nothing")
     assert result.exit_code == 2 and "run 'photonics-kg build' first" in result.output
+
+
+# -- layout of big graphs ---------------------------------------------------------------------
+def ring_of_rings(n: int) -> nx.Graph:
+    """A SYNTHETIC graph of n firms in rings of 10 joined in a chain (no real organisation)."""
+    G = nx.Graph(synthetic=True)
+    for i in range(n):
+        G.add_node(i, type="Firm", label=f"synthetic firm {i}", region=[f"R{i // 100}"])
+    for i in range(n):
+        G.add_edge(i, (i // 10) * 10 + (i + 1) % 10, relation="partnerOf")
+        if i % 10 == 0 and i + 10 < n:
+            G.add_edge(i, i + 10, relation="memberOf")
+    return G
+
+
+def test_big_graphs_are_laid_out_when_written():
+    pytest.importorskip("igraph")
+    G = ring_of_rings(400)
+    page = viz.make_page(G)
+    data = page_data(page.html)
+    assert data["meta"]["layout"] == "precomputed"
+    assert all("x" in n and "y" in n for n in data["nodes"])
+    assert len({(n["x"], n["y"]) for n in data["nodes"]}) == 400
+    # the same graph gives the same page
+    assert viz.make_page(G).html == page.html
+    # neighbours end up closer than the average pair: the layout follows the ties
+    pos = {n["id"]: (n["x"], n["y"]) for n in data["nodes"]}
+    dist = lambda a, b: ((pos[a][0] - pos[b][0]) ** 2 + (pos[a][1] - pos[b][1]) ** 2) ** 0.5
+    tied = sum(dist(str(u), str(v)) for u, v in G.edges()) / G.number_of_edges()
+    spread = sum(dist(str(i), str((i * 7919) % 400)) for i in range(400)) / 400
+    assert tied < spread / 3
+
+
+def test_physics_layout_starts_from_seeded_positions():
+    page = viz.make_page(ring_of_rings(400), layout="physics")
+    data = page_data(page.html)
+    options = json.loads(re.search(r'id="pkg-options">(.*?)</script>', page.html, re.S).group(1))
+    assert data["meta"]["layout"] == "physics" and options["physics"]["enabled"] is True
+    assert options["physics"]["stabilization"]["iterations"] == 300
+    assert data["meta"]["settleDeadlineMs"] == viz.SETTLE_DEADLINE_MS
+    assert all("x" in n for n in data["nodes"])
+    with pytest.raises(ConfigError, match="unknown layout 'spring'; allowed: auto, physics"):
+        viz.make_page(ring_of_rings(20), layout="spring")

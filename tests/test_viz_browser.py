@@ -199,3 +199,23 @@ def test_aggregated_page_says_so(browser, pages):
     assert "Aggregated view: 14 organisations are too many to draw one by one" in panel
     assert browser.find_element("id", "filters").get_attribute("disabled") is not None
     save_screenshot(browser, "aggregated")
+
+
+@pytest.mark.parametrize("layout", ["auto", "physics"])
+def test_bigger_page_opens_still(browser, tmp_path, layout):
+    """400 SYNTHETIC nodes: laid out when written (auto), or by vis physics stopped at the deadline."""
+    from test_viz import ring_of_rings
+
+    if layout == "auto":
+        pytest.importorskip("igraph")
+    path = tmp_path / f"big-{layout}.html"
+    path.write_text(viz.make_page(ring_of_rings(400), layout=layout, title="Synthetic rings").html, encoding="utf-8")
+    open_page(browser, path)
+    assert severe_logs(browser) == []
+    c = counts(browser)
+    assert (c["drawnNodes"], c["drawnEdges"]) == (400, 439)
+    state = browser.execute_script(
+        "const k = window.photonicsKg; return [k.precomputed, k.network.physics.options.enabled, k.settleMs]")
+    assert state[0] is (layout == "auto") and state[1] is False
+    assert drawn_pixels(browser) > 2000
+    save_screenshot(browser, f"synthetic-400-{layout}")

@@ -2,6 +2,7 @@
 // physics switch. The state lives in window.photonicsKg so tests and users' consoles can read it.
 (function () {
   "use strict";
+  var startMs = performance.now();
 
   var data = JSON.parse(document.getElementById("pkg-data").textContent);
   var options = JSON.parse(document.getElementById("pkg-options").textContent);
@@ -110,20 +111,30 @@
 
   var pkg = window.photonicsKg = {
     network: network, nodes: nodes, edges: edges, nodeView: nodeView, edgeView: edgeView, meta: meta,
-    state: state, settled: false, settleMs: null, iterations: 0,
+    state: state, settled: false, settleMs: null, startMs: startMs, iterations: 0, deadlineHit: false, precomputed: false,
     counts: counts, setFilter: setFilter, reset: reset, search: search, applyFilters: applyFilters,
     showDetails: showDetails
   };
 
   // -- physics: lay out, then stop so the picture holds still
   var loading = document.getElementById("loading");
+  var layoutStart = performance.now();
+  pkg.constructedMs = layoutStart;
   network.on("stabilizationProgress", function (p) {
     pkg.iterations = p.iterations;
+    // a time budget, not only an iteration count: a slow or busy machine still gets a still
+    // picture in seconds (stopSimulation ends the stabilisation, which fires the event below)
+    var now = performance.now();
+    if (meta.settleDeadlineMs && now > meta.settleDeadlineMs && now - layoutStart > 1000 && p.iterations < p.total) {
+      pkg.deadlineHit = true;
+      network.stopSimulation();
+    }
     var pct = Math.round(100 * p.iterations / p.total);
     document.getElementById("progress").textContent = pct + "%";
     document.getElementById("bar").style.width = pct + "%";
   });
-  network.once("stabilizationIterationsDone", function () {
+  function settle() {
+    if (pkg.settled) { return; }
     network.setOptions({ physics: { enabled: false } });
     keepPositions();
     pkg.settled = true;
@@ -131,7 +142,14 @@
     loading.classList.add("done");
     if (focusId && visible.has(focusId)) { network.selectNodes([focusId]); showDetails(focusId); }
     document.dispatchEvent(new CustomEvent("photonics-kg:settled", { detail: { ms: pkg.settleMs } }));
-  });
+  }
+  if (options.physics && options.physics.enabled === false) {
+    // the layout was computed when the page was written: settled once it is drawn
+    pkg.precomputed = true;
+    network.once("afterDrawing", function () { network.fit(); settle(); });
+  } else {
+    network.once("stabilizationIterationsDone", settle);
+  }
 
   // -- counts shown under the title (and read by the tests)
   function counts() {
