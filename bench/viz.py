@@ -164,7 +164,10 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "viz.json")
     args = ap.parse_args(argv)
 
-    results = {"generation": [], "settle": {}}
+    import os
+
+    results = {"generation": [], "settle": {}, "load_average_before": os.getloadavg(), "cpus": os.cpu_count()}
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (other work slows every number)")
     ours(synthetic_ecosystem(50))             # warm up both (imports, template compilation)
     baseline(synthetic_ecosystem(50))
     print(f"{'nodes':>6} {'edges':>6} {'ours s':>8} {'of which layout':>16} {'pyvis from_nx s':>16} {'ratio':>6} {'page MB':>8}")
@@ -200,6 +203,7 @@ def main(argv=None) -> int:
                   f"from navigation start (script {m['script_start_s']:.2f} s, network built {m['network_built_s']:.2f} s, "
                   f"layout {m['layout_s']:.2f} s, {m['iterations']:.0f} iterations, deadline hit in "
                   f"{sum(r['deadline_hit'] for r in s['runs'])}/{len(s['runs'])}) - target < 10 s: {verdict}")
+    results["load_average_after"] = os.getloadavg()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2), encoding="utf-8")
     print(f"wrote {args.out}")

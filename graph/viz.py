@@ -619,8 +619,8 @@ def computed_layout(G: nx.MultiDiGraph, seed: dict | None = None) -> dict[str, t
         start = [[x * k, y * k] for x, y in sx]
     igraph.set_random_number_generator(_random.Random(7))   # the same page from the same graph
     try:
-        # exact forces up to 1,000 nodes, the grid approximation above (igraph's own "auto")
-        coords = g.layout_fruchterman_reingold(grid="auto", niter=500, seed=start).coords
+        # exact forces are quadratic (4 s at 1,000 nodes here): the grid approximation above 500
+        coords = g.layout_fruchterman_reingold(grid=len(nodes) > 500, niter=500, seed=start).coords
     finally:
         igraph.set_random_number_generator(_random)
     xs, ys = [c[0] for c in coords], [c[1] for c in coords]
@@ -635,8 +635,9 @@ def computed_layout(G: nx.MultiDiGraph, seed: dict | None = None) -> dict[str, t
 
 
 def _physics(n_nodes: int, n_edges: int) -> dict:
-    # big graphs: fewer iterations from a seeded layout, a coarser Barnes-Hut (theta 1.0 was ~2.4x
-    # faster per iteration than 0.5 at 2,000 nodes) and no overlap avoidance
+    # big graphs: fewer iterations from a seeded layout, progress (and so the deadline check)
+    # every 2 iterations, a coarser Barnes-Hut (theta 1.0 was ~2.4x faster per iteration than
+    # 0.5 at 2,000 nodes) and no overlap avoidance
     big = n_nodes > SEEDED_LAYOUT_ABOVE
     iterations = 1000 if not big else (300 if n_nodes <= 1500 else 150)
     # small graphs get long springs: vis never zooms in past 1:1, so they would look tiny and
@@ -650,7 +651,7 @@ def _physics(n_nodes: int, n_edges: int) -> dict:
                              "springConstant": 0.06, "damping": 0.5, "avoidOverlap": 0 if big else 0.2},
         "maxVelocity": 60, "minVelocity": 1.0, "timestep": 0.5,
         "adaptiveTimestep": True,
-        "stabilization": {"enabled": True, "iterations": iterations, "updateInterval": 10 if big else 25,
+        "stabilization": {"enabled": True, "iterations": iterations, "updateInterval": 2 if big else 25,
                           "fit": True},
     }
 
@@ -832,7 +833,7 @@ def make_page(G: nx.Graph, sel: Selection | None = None, *, aggregate_by: str = 
     sel = sel or Selection()
     N = normalise(G)
     if N.number_of_nodes() == 0:
-        raise ConfigError("the graph has no organisation to draw: build the store first ('photonics-kg build')")
+        raise ConfigError("the graph has no organisation, programme or event to draw: load sources with 'photonics-kg build'")
     H, focus = select(N, sel)
     if H.number_of_nodes() == 0:
         raise ConfigError(f"nothing matches ({sel.describe() or 'no filter'}); "

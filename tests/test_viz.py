@@ -218,7 +218,7 @@ def test_ego_page_marks_the_focus(graph):
 def test_nothing_to_draw_is_an_error(graph):
     with pytest.raises(ConfigError, match="nothing matches"):
         viz.make_page(graph, viz.Selection(types=("University",)))
-    with pytest.raises(ConfigError, match="no organisation to draw"):
+    with pytest.raises(ConfigError, match="no organisation, programme or event to draw"):
         viz.make_page(nx.Graph())
 
 
