@@ -40,6 +40,26 @@ def page_data(html: str) -> dict:
     return json.loads(m.group(1))
 
 
+# -- the two queries -------------------------------------------------------------------------
+def test_viz_queries_on_the_fixture(fixture_store):
+    from photonics_kg.queries.library import get
+
+    nodes = fixture_store.select(get("viz-nodes").text)
+    assert len({r["node"] for r in nodes if r["key"] == "type"}) == 14
+    assert {r["value"] for r in nodes if r["key"] == "region"} == {ID + "place/nouvelle-aquitaine",
+                                                                   ID + "place/ile-de-france"}
+    assert sorted(r["node"].rsplit("/", 1)[1] for r in nodes if r["key"] == "cluster") == [
+        "amplitude-systemes", "edit-laser", "quantel", "xlim"]
+    edges = fixture_store.select(get("viz-edges").text)
+    assert len(edges) == 14                   # one fact and one source each in the fixture
+    dated = sorted((r["s"].rsplit("/", 1)[1], r["start"]) for r in edges if "start" in r)
+    assert dated == [("amplitude-systemes", 2011), ("elopsys", 2017), ("route-des-lasers", 2010),
+                     ("route-des-lasers", 2017)]
+    for name in ("viz-nodes", "viz-edges"):
+        q = get(name)
+        assert q.summary and q.returns and q.kind == "select"
+
+
 # -- projection -------------------------------------------------------------------------------
 def test_projection_counts_by_hand(graph):
     assert graph.number_of_nodes() == 14
