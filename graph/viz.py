@@ -29,12 +29,14 @@ Node attributes (all optional except ``type`` and ``label``):
 ``region``
     French région label, or a list of them (``region_labels`` is accepted too).
 ``countries``
-    country labels (shown in the details; a node with no région but a country abroad is
-    grouped as abroad).
+    country labels or place IRIs (shown in the details; a node with no région but a country
+    abroad is grouped as abroad).
 ``domains``
-    application-domain labels (a list). ``domain_labels`` wins when both are present.
+    application-domain labels (a list; IRIs of labelled nodes of the graph are shown by their
+    label). ``domain_labels`` wins when both are present.
 ``clusters``
-    labels of the clusters (pôles) the node is a member of.
+    labels of the clusters (pôles) the node is a member of; when absent, read from its
+    ``memberOf`` edges to ``Cluster`` nodes.
 ``identifiers``
     ``{"SIREN": "...", "RNSR": "...", "Wikidata": "Q..."}``.
 ``sources``
@@ -95,6 +97,7 @@ NODE_TYPES: dict[str, dict] = {
     "Association": {"color": "#E69F00", "shape": "star", "label": "Association"},
     "Programme": {"color": "#56B4E9", "shape": "triangleDown", "label": "Programme"},
     "Event": {"color": "#C9B800", "shape": "dot", "label": "Event"},
+    "Domain": {"color": "#8A8A5C", "shape": "dot", "label": "Application domain"},
 }
 OTHER_TYPE = {"color": "#AAAAAA", "shape": "dot", "label": "Other"}
 GROUP_TYPE = {"color": "#8E6C8A", "shape": "dot", "label": "Group of organisations"}
@@ -106,6 +109,7 @@ TYPE_SYNONYMS = {
     "association": "Association", "programme": "Programme", "event": "Event", "domain": "Domain",
     **{PHOT_NS + t: t for t in ("Firm", "Cluster", "ResearchLab", "University", "PublicBody",
                                  "Association", "Programme", "Event")},
+    PHOT_NS + "ApplicationDomain": "Domain",
 }
 
 #: line style of each relation: colour, dash pattern, arrow head, and a legend label
@@ -121,6 +125,9 @@ RELATIONS: dict[str, dict] = {
     "renamedTo": {"color": "#D55E00", "dashes": [2, 5], "arrows": "to", "label": "renamed to"},
     "participatesIn": {"color": "#56B4E9", "dashes": [3, 3], "arrows": "to", "label": "takes part in"},
     "founded": {"color": "#222222", "dashes": [6, 3], "arrows": "to", "label": "founded"},
+    # when the graph has domain nodes (the analysis projection does)
+    "activeIn": {"color": "#B5B58C", "dashes": [1, 4], "arrows": "", "label": "active in"},
+    "priorityDomain": {"color": "#8A8A5C", "dashes": [1, 4], "arrows": "", "label": "priority domain"},
 }
 OTHER_RELATION = {"color": "#BBBBBB", "dashes": False, "arrows": "to", "label": "other"}
 SYMMETRIC = frozenset({"partnerOf"})
@@ -293,18 +300,31 @@ def normalise(G: nx.Graph) -> nx.MultiDiGraph:
     """
     out = nx.MultiDiGraph()
     out.graph.update(G.graph)
+
+    def named(values):
+        # a projection may hold IRIs (of nodes of G, or of places): show their labels
+        names = []
+        for v in values if isinstance(values, (list, tuple, set, frozenset)) else ([values] if values else []):
+            if v in G and G.nodes[v].get("label"):
+                names.append(G.nodes[v]["label"])
+            elif isinstance(v, str) and v.startswith(("http://", "https://")):
+                names.append(_short(v).replace("-", " ").title() if v.startswith(ID_BASE + "place/") else _short(v))
+            else:
+                names.append(v)
+        return names
+
     for node, data in G.nodes(data=True):
         key = str(node)
         t = data.get("type") or data.get("kind") or "Other"
         t = TYPE_SYNONYMS.get(t, t)
-        domains = data.get("domain_labels", data.get("domains"))
+        domains = data.get("domain_labels") or named(data.get("domains"))
         out.add_node(key, **{
             "iri": str(data.get("iri") or key),
             "type": t,
             "label": str(data.get("label") or key),
             "aliases": _as_list(data.get("aliases")),
             "region": _as_list(data.get("region", data.get("region_labels"))),
-            "countries": _as_list(data.get("countries")),
+            "countries": _as_list(named(data.get("countries"))),
             "domains": _as_list(domains),
             "clusters": _as_list(data.get("clusters")),
             "identifiers": {str(k): str(v) for k, v in sorted((data.get("identifiers") or {}).items())},
@@ -329,6 +349,12 @@ def normalise(G: nx.Graph) -> nx.MultiDiGraph:
     for (u, rel, v), e in sorted(merged.items()):
         out.add_edge(u, v, key=rel, relation=rel, periods=sorted(e["periods"], key=_period_key),
                      sources=list(e["sources"].values()))
+    # no clusters given (the analysis projection): the clusters a node is a member of
+    for node, data in G.nodes(data=True):
+        if "clusters" not in data:
+            key = str(node)
+            out.nodes[key]["clusters"] = sorted({out.nodes[v]["label"] for _, v, rel in out.out_edges(key, keys=True)
+                                                 if rel == "memberOf" and out.nodes[v]["type"] == "Cluster"})
     if all(d["centrality"] is None for _, d in out.nodes(data=True)):
         partners: dict[str, set] = {n: set() for n in out.nodes}
         for u, v in out.edges():

@@ -118,6 +118,29 @@ def test_normalise_works_on_a_copy_and_accepts_the_projection_names():
     assert N.nodes["a"]["centrality"] == 0.5 and N.graph["size_by"] == "centrality"
 
 
+def test_normalise_reads_the_analysis_projection_attributes():
+    """The shape of graph/projection.py's graph: kinds, IRIs, domain nodes, no clusters given."""
+    place = ID + "place/"
+    G = nx.MultiDiGraph()
+    G.add_node("f", kind="firm", label="Firme F", regions=(place + "bretagne",), region_labels=("Bretagne",),
+               countries=(place + "france",), founding=2001, dissolution=None, domains=("d",))
+    G.add_node("c", kind="cluster", label="Pôle C", regions=(), region_labels=(), countries=(), domains=())
+    G.add_node("d", kind="domain", label="Télécoms", regions=(), region_labels=(), countries=(), domains=())
+    G.add_edge("f", "c", key="memberOf", rel="memberOf", periods=((2010, None),))
+    G.add_edge("f", "d", key="activeIn", rel="activeIn", periods=())
+    N = viz.normalise(G)
+    f = N.nodes["f"]
+    assert (f["type"], f["region"], f["countries"], f["domains"], f["clusters"], f["founded"]) == (
+        "Firm", ["Bretagne"], ["France"], ["Télécoms"], ["Pôle C"], 2001)
+    assert N.nodes["d"]["type"] == "Domain"
+    assert N.edges["f", "c", "memberOf"]["periods"] == [(2010, None)]
+    H, _ = viz.select(N, viz.Selection(clusters=("pôle c",), year=2005))
+    assert sorted(H.nodes) == ["c", "f"] and H.number_of_edges() == 0      # membership from 2010
+    page = viz.make_page(G)
+    assert (page.nodes, page.edges) == (3, 2)
+    assert {e["rel"]: e["dashes"] for e in page_data(page.html)["edges"]}["activeIn"] == [1, 4]
+
+
 # -- filters, year, ego -----------------------------------------------------------------------
 @pytest.mark.parametrize("sel, nodes, edges", [
     (viz.Selection(), 14, 14),
@@ -280,7 +303,7 @@ def test_cli_filters_and_focus(cli, built, tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--type", "Spaceship"], "unknown type 'Spaceship'; allowed: Association, Cluster, Event, Firm, Programme, PublicBody, ResearchLab, University"),
+    (["--type", "Spaceship"], "unknown type 'Spaceship'; allowed: Association, Cluster, Domain, Event, Firm, Programme, PublicBody, ResearchLab, University"),
     (["--region", "Atlantis"], "unknown région 'Atlantis'; allowed: Île-de-France, Nouvelle-Aquitaine"),
     (["--domain", "Cuisine"], "unknown domain 'Cuisine'; allowed: Manufacturing et Contrôle, Santé et Vivant, Télécoms"),
     (["--cluster", "Pôle X"], "unknown cluster 'Pôle X'; allowed: ALPHA-RLH, Elopsys, Route des Lasers"),
