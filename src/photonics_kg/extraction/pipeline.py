@@ -58,6 +58,7 @@ class ExtractedEntity:
     iri: str | None = None
     linked: str | None = None       #: how it was linked to the store (identifier, name, fuzzy) or None
     mentions: list[Mention] = field(default_factory=list)
+    store_label: str | None = None
 
     def names(self) -> list[str]:
         return [self.label] + self.aliases
@@ -285,6 +286,53 @@ def _entities(groups: list[list[Mention]], gaz: Gazetteer) -> list[ExtractedEnti
             continue
         conf = max(m.confidence for m in group)
         conf = min(0.99, conf + 0.05 * (best.strength >= 4) + 0.02 * (len(group) - 1))
-        out.append(ExtractedEntity(k, label, etype, aliases, sorted((m.start, m.end) for m in group), conf,
-                                   best.rule, iri, linked, group))
+        ent = ExtractedEntity(k, label, etype, aliases, sorted((m.start, m.end) for m in group), conf,
+                              best.rule, iri, linked, group)
+        ent.store_label = entry.label if entry is not None else None
+        out.append(ent)
     return out
+
+
+# -- RDF ----------------------------------------------------------------------------------------
+def write_rdf(result: Extraction, writer=None):
+    """Write one document's extraction with a :class:`~photonics_kg.facts.FactWriter`; return it.
+
+    Every entity and relation gets an evidence node with the exact quote, its prefix and suffix,
+    its character offsets in the document text, the rule and a confidence.
+    """
+    from rdflib import URIRef
+
+    from photonics_kg.facts import Entity, Evidence, FactWriter, Relation
+
+    writer = writer or FactWriter()
+    d = result.doc
+    doc_iri = writer.document(url=d.url, name=d.name, title=d.title or d.note, date=d.date,
+                              publisher=d.publisher, language=d.language or "fr")
+    text = d.text
+    nodes = {}
+    for e in result.entities:
+        s, t = e.spans[0]
+        ev = Evidence(doc_iri, quote=text[s:t], start=s, end=t, prefix=text[max(0, s - CONTEXT):s],
+                      suffix=text[t:t + CONTEXT], rule=f"entity:{e.rule}", confidence=e.confidence)
+        label = e.label
+        aliases = e.aliases
+        if e.linked:
+            entry_label = _store_label(e)
+            if entry_label:
+                aliases = [n for n in e.names() if n != entry_label]
+                label = entry_label
+        nodes[e.id] = writer.entity(Entity(e.type, label, aliases=aliases, iri=URIRef(e.iri)), ev)
+    for r in result.relations:
+        o = nodes[r.o] if isinstance(r.o, int) else r.o
+        ev = Evidence(doc_iri, quote=r.quote, start=r.start, end=r.end, prefix=r.prefix, suffix=r.suffix,
+                      rule=r.rule, confidence=r.confidence)
+        date = r.date if r.p != "createdIn" else None
+        try:
+            writer.relation(Relation(nodes[r.s], r.p, o, date=date, role=r.role, share=r.share), ev)
+        except ValueError:   # an impossible date or role: keep the fact, drop the detail
+            writer.relation(Relation(nodes[r.s], r.p, o), ev)
+    return writer
+
+
+def _store_label(e: ExtractedEntity) -> str | None:
+    return e.store_label
