@@ -55,7 +55,7 @@ _DESC_BEFORE = re.compile(r"(?:^|[\s'(\"«,;:])(?P<desc>" + _alternation(lx.DESC
                           r"(?P<adj>\s+[a-z][a-z-]+(?:nais|naise|nnais|ais|aise|ois|oise|in|ins|ine|ain|aine|iens|ien|ienne|en|ens|enne))?"
                           r"(?:\s+(?:d'|de |du |des )?)?\s*[«\"]?\s*$")
 _HEAD_START = re.compile(r"^(?:" + _alternation(lx.NAME_HEADS) + r")(?=$|[\s'-])")
-_APPOSITION = re.compile(r"^\s*,\s*(?:un |une |le |la |l'|cette |ce )?(?:[a-z]+ ){0,2}?(?P<head>"
+_APPOSITION = re.compile(r"\s*,\s*(?:un |une |le |la |l'|cette |ce )?(?:[a-z]+ ){0,2}?(?P<head>"
                          + _alternation(lx.APPOSITIONS) + r")\b")
 _WORD = re.compile(r"[^\W_](?:[\w&+]|['.-](?=\w))*")
 _LEADING_DETERMINER = re.compile(r"^(?:(?:l|d|qu|jusqu|lorsqu)'\s*|(?:le|la|les|du|des|de|au|aux|un|une|ce|cette|ces|son|sa|ses|leur|leurs|notre|nos|votre)\s+)", re.I)
@@ -69,7 +69,7 @@ _INSTITUTIONS = [
     (re.compile(r"\bconseil (?:regional|general|departemental) (?:de la |de l'|du |des |d'|de )[a-z-]+"), "PublicBody", False),
     (re.compile(r"\bloi (?:de programmation|d'orientation|de finances|de programmation de la recherche) [a-z]+(?: \d{4}(?:-\d{4})?)?"), "Programme", False),
     (re.compile(r"\bgouvernement\b"), "PublicBody", False),
-    (re.compile(r"\b(?:etat|region|parlement|senat|assemblee nationale|premiere ministre|premier ministre)\b"), "PublicBody", True),
+    (re.compile(r"\b(?:etat|region|parlement|senat|assemblee nationale)\b"), "PublicBody", True),
     (re.compile(r"\bphase (?:i|ii|iii|iv|v|vi|vii|viii)\b(?: des poles de competitivite)?"), "Programme", "numeral"),
     (re.compile(r"\bpalais des congres (?:de |d')[a-z-]+"), "Place", False),
     (re.compile(r"(?<=de la )region [a-z-]+(?= [a-z])"), "PublicBody", "role"),
@@ -85,7 +85,8 @@ def find_mentions(text: str, v: str, f: str, start: int, end: int, ents, gaz: Ga
     cands: list[tuple[int, Mention]] = []   # (priority, mention)
 
     for m in gaz.find(v, start, end):
-        cands.append((0, Mention(m.start, m.end, text[m.start:m.end], m.entry.type, "gazetteer", 5,
+        # a known domain word inside a longer name ("procédés laser") is not that domain
+        cands.append((1.5 if m.entry.type == "Domain" else 0, Mention(m.start, m.end, text[m.start:m.end], m.entry.type, "gazetteer", 5,
                                  0.95, entry=m.entry)))
 
     for rx, t, needs in _INSTITUTIONS:
@@ -100,7 +101,7 @@ def find_mentions(text: str, v: str, f: str, start: int, end: int, ents, gaz: Ga
                 continue
             if needs == "role" and not is_capitalised(surface.split()[-1]):
                 continue
-            cands.append((1, Mention(s, e, text[s:e], t, "pattern:institution", 4, 0.8)))
+            cands.append((0, Mention(s, e, text[s:e], t, "pattern:institution", 4, 0.8)))
 
     for s, e, label in ents:
         for s2, e2 in _clean_ner(v, f, s, e, label):
@@ -108,16 +109,44 @@ def find_mentions(text: str, v: str, f: str, start: int, end: int, ents, gaz: Ga
 
     cands.extend((1, m) for m in _parentheses(text, v, f, start, end, [c[1] for c in cands]))
     cands.extend((1, m) for m in _quoted_names(text, v, f, start, end))
-    cands.extend((3, m) for m in _colon_list_items(text, v, f, start, end))
+    cands.extend((1, m) for m in _colon_list_items(text, v, f, start, end))
 
+    cands.extend((1, m) for m in _descriptor_names(text, v, f, [c[1] for c in cands if c[0] == 0], start, end))
+    cands.extend((1, m) for m in _described_programmes(text, v, f, start, end))
     mentions = _resolve_overlaps(cands)
-    mentions.extend(_descriptor_names(text, v, f, mentions, start, end))
     mentions.sort(key=lambda m: m.start)
     for m in mentions:
         _type(m, text, v, f)
-    mentions = [m for m in mentions if m.type and fold(m.text) not in lx.NOT_NAMES]
+    mentions = [m for m in mentions if not _furniture(m, v)]
     _propagate_list_types(v, f, mentions)
     return mentions
+
+
+def _furniture(m: Mention, v: str) -> bool:
+    """Page furniture and common words that NER or patterns took for names."""
+    key = fold(m.text)
+    if m.entry is not None:
+        return False
+    if key in lx.NOT_NAMES or re.fullmatch(r"(?:axe|phase|etape|article|partie|chapitre|page|annexe|n|numero|tome) ?[\divx]*", key):
+        return m.rule != "pattern:institution"
+    words = v[m.start:m.end].split()
+    if len(words) == 1 and (key in lx.NAME_HEADS or key.rstrip("sx") in lx.NAME_HEADS) and m.rule != "pattern:institution":
+        return True      # a bare typing noun: "le Pôle", "l'Institut"
+    if len(words) >= 2 and all(w.isupper() or not w.isalpha() for w in words) and any(
+            w in ("DE", "LA", "DES", "DU", "ET", "LE", "LES", "&") for w in words):
+        return True      # an upper-case heading
+    if len(words) == 1 and words[0].isalpha() and words[0].isupper() and len(words[0]) > 7:
+        return True
+    if m.ner and any(w.lower() in ("un", "une") for w in words):
+        return True      # a clause, not a name: "Offrir un ensemble de services"
+    if re.match(r"[A-Z]{4,}[a-z]", words[0]):
+        return True      # a heading glued to the text: "INNOVATIONSUn pôle"
+    line_start = v.rfind("\n", 0, m.start) + 1
+    line_end = v.find("\n", m.end)
+    line = v[line_start:line_end if line_end >= 0 else len(v)].strip(" .…!?:")
+    if m.ner and line == v[m.start:m.end] and sum(1 for w in words if w[:1].islower()) >= 2:
+        return True      # a heading line: "Technologies quantiques en vedette"
+    return False
 
 
 # -- candidates ------------------------------------------------------------------------------
@@ -150,6 +179,13 @@ def _clean_ner(v: str, f: str, s: int, e: int, label: str):
                 nxt = v[w.end():b].lstrip()
                 a = b - len(nxt)
                 changed = True
+        # "Actualités de Photonics France", "Projet DEFI": page words and descriptors before a name
+        w = _WORD.match(v, a)
+        if w and w.end() < b and (fold(w.group()) in lx.NOT_NAMES or fold(w.group()) in lx.DESCRIPTORS):
+            rest = re.match(r"\s+(?:(?:de|des|du|d'|de la)\s*)?", v[w.end():b])
+            nxt = w.end() + (rest.end() if rest else 0)
+            if nxt < b and v[nxt].isupper() and not _HEAD_START.match(f[a:b]) or fold(w.group()) in lx.NOT_NAMES and nxt < b and v[nxt].isupper():
+                a = nxt
         # a role before the name: "Directeur du CESTA"
         m = re.match(r"(?:" + _alternation(lx.MANAGER_ROLES) + r")\s+(?:de la |de l'|du |des |de |d')", f[a:b])
         if m and m.end() < b - a:
@@ -181,11 +217,11 @@ def _chunk_name(v: str, pos: int, limit: int) -> tuple[int, int] | None:
     while i < len(words):
         word = words[i].group()
         core = word.split("'", 1)[1] if "'" in word and word.split("'", 1)[0].lower() in ("d", "l") else word
-        if is_capitalised(core) and fold(word) not in lx.NOT_NAMES | {"le", "la", "les"} or (i == 0 and word[0].isdigit()):
+        if is_capitalised(core) and (i > 0 or fold(word) not in lx.NOT_NAMES | {"le", "la", "les"}) or (i == 0 and word[0].isdigit()):
             out_end = words[i].end()
             i += 1
             continue
-        if i > 0 and word.lower() in lx.NAME_CONNECTORS:
+        if i > 0 and word.lower() in lx.NAME_CONNECTORS and not (word.lower() in ("et", "&", "ou") and i == 1):
             j = i
             while j < len(words) and words[j].group().lower() in lx.NAME_CONNECTORS:
                 j += 1
@@ -203,8 +239,8 @@ def _descriptor_names(text, v, f, mentions, start, end):
     covered = [(m.start, m.end) for m in mentions]
     out = []
     rx = re.compile(r"(?:^|(?<=[\s'(\"«]))(?:" + _alternation(k for k, (t, a) in lx.DESCRIPTORS.items()
-                                                     if t not in ("Person",)) + r")\s+(?:[«\"]\s*)?(?=[A-ZÉÈÀÂÎÔÛÇ0-9])")
-    for m in rx.finditer(v if False else f, start, end):
+                                                     if t not in ("Person",)) + r")\s+(?:[«\"]\s*)?")
+    for m in rx.finditer(f, start, end):
         pos = m.end()
         if not v[pos:pos + 1].isupper() and not v[pos:pos + 1].isdigit():
             continue
@@ -256,7 +292,25 @@ def _quoted_names(text, v, f, start, end):
         s, e = m.span("name")
         if not is_capitalised(v[s:e]):
             continue
-        out.append(Mention(s, e, text[s:e], None, "pattern:quoted", 1, 0.75))
+        head = m.group().split()[0]
+        t = {"appel": "Programme", "programme": "Programme", "projet": "Programme", "initiative": "Programme",
+             "label": "Programme", "salon": "Event", "concours": "Event"}.get(head)
+        out.append(Mention(s, e, text[s:e], t, "pattern:quoted", 3 if t else 1, 0.75))
+    return out
+
+
+_LAUNCHED = re.compile(r"\b(?:lance|cree|initie|monte|lancent|creent) (?:un |une |le |la )?(?P<name>(?:programme|projet|plan|fonds|appel a projets|consortium|laboratoire commun) "
+                       r"(?:[a-z0-9'-]+ ){1,12}?(?:[«\"][^»\"\n]{1,40}[»\"])?)(?=\s+(?:a|au|en|le|avec|pour|dans|des|depuis)\s|\s*[,.;]|$)")
+
+
+def _described_programmes(text, v, f, start, end):
+    """A programme named by its description: "a lancé un programme commun de développement ...»"."""
+    out = []
+    for m in _LAUNCHED.finditer(f, start, end):
+        s, e = m.span("name")
+        if len(v[s:e].split()) < 3:
+            continue
+        out.append(Mention(s, e, text[s:e], "Programme", "pattern:launched", 3, 0.6))
     return out
 
 
@@ -273,6 +327,9 @@ def _colon_list_items(text, v, f, start, end):
         hm = _COLON_HEAD.search(f, line_start, colon + 1)
         if not hm:
             continue
+        head = hm.group("head")
+        head_type = ("Cluster" if head.startswith(("pole", "cluster")) else "Firm" if head in ("societes", "entreprises", "groupes")
+                     else "ResearchLab" if head == "laboratoires" else "University" if head in ("universites", "ecoles") else None)
         stop = len(v)
         for rx in (r"\.(?:\s|$)", r"\n"):
             mm = re.compile(rx).search(v, colon + 1, end)
@@ -286,9 +343,11 @@ def _colon_list_items(text, v, f, start, end):
             raw = re.sub(r"^\s*et\s+", " ", raw)
             lead = len(raw) - len(raw.lstrip())
             s2, e2 = s + lead, s + len(raw.rstrip())
-            if e2 - s2 < 2 or not is_capitalised(v[s2:e2]) or len(v[s2:e2].split()) > 6:
+            if e2 - s2 < 2 or not any(c.isupper() for c in v[s2:e2]) or len(v[s2:e2].split()) > 6:
                 continue
-            out.append(Mention(s2, e2, text[s2:e2], None, "pattern:list", 1, 0.7))
+            if len(v[s2:e2]) < 4 and not is_acronym(v[s2:e2]):
+                continue
+            out.append(Mention(s2, e2, text[s2:e2], head_type, "pattern:list", 2.5 if head_type else 1, 0.7))
     return out
 
 
@@ -356,6 +415,8 @@ def _type(m: Mention, text: str, v: str, f: str) -> None:
     if m.strength < 2:
         if re.search(r"\bchez\s+$", before):
             _set(m, "Firm", 2)
+        elif re.search(r"\b(?:affiliee?s?|adherente?s?|membres?)\s+(?:a la |a l'|au |aux |de la |du |des |de l'|a |de )$", before) and m.ner != "PER":
+            _set(m, "Association", 2)
         elif _LOCATIVE.search(before) and m.ner in (None, "LOC") and m.type in (None, "Place"):
             _set(m, "Place", 2)
     # 1: the NER label
@@ -390,9 +451,9 @@ def _propagate_list_types(v: str, f: str, mentions: list[Mention]) -> None:
                 for m in group:
                     if m.strength < 3 and m.type != "Person":
                         m.type, m.strength = head.type, 2.5
-            elif colon:
+            else:
                 best = max(group, key=lambda m: m.strength)
-                if best.strength >= 2:
+                if best.strength >= 2 and best.type not in ("Person", "Place", "Domain"):
                     for m in group:
                         if m.strength < 2:
                             m.type, m.strength = best.type, 2

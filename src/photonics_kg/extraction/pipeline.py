@@ -143,7 +143,9 @@ class Extractor:
         rels = find_relations(text, v, f, start, end, mentions, by_mention, entities)
         # domains are kept when something is active in them or prioritises them
         used = {r.s for r in rels} | {r.o for r in rels if isinstance(r.o, int)}
-        entities = [e for e in entities if e.type != "Domain" or e.id in used]
+        domain_spans = [sp for e in entities if e.type == "Domain" and e.id in used for sp in e.spans]
+        entities = [e for e in entities if (e.type != "Domain" or e.id in used) and not (
+            e.type != "Domain" and e.linked is None and all(any(a <= s and t <= b for a, b in domain_spans) for s, t in e.spans))]
         ents_by_id = {e.id: e for e in entities}
         out = []
         seen = set()
@@ -220,6 +222,14 @@ def _group(mentions: list[Mention], v: str, f: str) -> list[list[Mention]]:
         if re.fullmatch(r"\s*\(\s*(?:ex-|anciennement\s+)", f[prev.end:m.start]) and m.type != "Place":
             uf.union(i - 1, i)
             continue
+        # "l'Appel à projets national « Renforcement de la compétitivité ... »"
+        if re.fullmatch(r"\s*[«\"]\s*", v[prev.end:m.start]) and prev.type in ("Programme", "Event") and m.rule == "pattern:quoted":
+            uf.union(i - 1, i)
+            continue
+        # "L'AFOP le Syndicat Professionnel Optique et Photonique"
+        if re.fullmatch(r"\s+(?:le|la)\s+", f[prev.end:m.start]) and m.strength >= 4 and m.type in _ORG and prev.type in (_ORG | {None}):
+            uf.union(i - 1, i)
+            continue
         # "Orano -nouveau nom d'Areva-"
         if re.fullmatch(r"\s*[-–(,]\s*nouveau nom (?:de |d')\s*", f[prev.end:m.start]):
             uf.union(i - 1, i)
@@ -250,8 +260,13 @@ def _same_kind(a: Mention, b: Mention, loose: bool = False) -> bool:
 
 def _entities(groups: list[list[Mention]], gaz: Gazetteer) -> list[ExtractedEntity]:
     out = []
-    for k, group in enumerate(sorted(groups, key=lambda g: min(m.start for m in g))):
-        best = max(group, key=lambda m: (m.strength, -m.start))
+    k = -1
+    for group in sorted(groups, key=lambda g: min(m.start for m in g)):
+        if all(m.type is None for m in group):
+            continue    # nothing says what it is: a NER span no rule confirms
+        k += 1
+        group = [m for m in group if m.type is not None] + [m for m in group if m.type is None]
+        best = max(group, key=lambda m: (m.strength if m.type else -1, -m.start))
         votes = Counter(m.type for m in group if m.strength == best.strength)
         etype = votes.most_common(1)[0][0] if len(votes) > 1 and best.strength < 3 else best.type
         names: list[str] = []

@@ -23,7 +23,7 @@ ACTOR = ORG | {"Programme", "Event"}
 E = r"⟦(\d+)⟧"
 ART = r"(?:(?:le|la|les|l'|du|des|de la|de l'|d'|au|aux|a la|a l'|a|de)\s*)?"
 YEAR = r"(?:19|20)\d\d"
-_ANAPHOR = re.compile(r"\b(?:le|la|l'|ce|cette|cet|du|de la|de l'|au|a la|a l')\s*(?:nouvel(?:le)? |nouveau |meme |jeune |petit |petite )?"
+_ANAPHOR = re.compile(r"\b(?:(?:du|de la|de l'|au|a la|a l')\s*|(?:le|la|l'|ce|cette|cet)\s*)(?:nouvel(?:le)? |nouveau |meme |jeune |petit |petite )?"
                       r"(pole|cluster|groupe|societe|entreprise|association|institution|laboratoire|structure|entite|"
                       r"federation|syndicat|acquereur|start-up|startup|fabricant|industriel)\b")
 _PRONOUN = re.compile(r"\b(celle-ci|celui-ci)\b")
@@ -41,9 +41,10 @@ _MONTHS = "|".join(lx.MONTHS)
 class Slot:
     entity: int
     type: str
-    start: int
+    start: int            #: where the slot starts in the text (its descriptor, if any: "le pôle Optitec")
     end: int
     anaphor: bool = False
+    name_start: int = -1  #: where the name itself starts
 
 
 @dataclass
@@ -89,9 +90,14 @@ class _Doc:
         self.entities = {e.id: e for e in entities}
         self.entity_list = entities
         self.types = {e.id: e.type for e in entities}
-        self.slots: list[Slot] = sorted(
-            (Slot(by_mention[id(m)], self.types[by_mention[id(m)]], m.start, m.end)
-             for m in mentions if id(m) in by_mention), key=lambda s: s.start)
+        self.slots: list[Slot] = []
+        for m in sorted((m for m in mentions if id(m) in by_mention), key=lambda m: m.start):
+            first = m.start
+            if m.desc_start is not None and not re.search(r"[,;.:()«»\"]|\b(?:et|ou)\b", f[m.desc_start:m.start]):
+                first = m.desc_start
+            if self.slots and first < self.slots[-1].end:
+                first = m.start
+            self.slots.append(Slot(by_mention[id(m)], self.types[by_mention[id(m)]], first, m.end, name_start=m.start))
         self._add_anaphora(start, end)
         counts = Counter(s.entity for s in self.slots if not s.anaphor and s.type in ORG | {"Programme"})
         self.topic = None
@@ -117,26 +123,46 @@ class _Doc:
                     e = e + re.match(r"\s+(?:de competitivite|d'entreprises|de recherche)\b", self.f[e:e + 30]).end()
                 noun = m.group(1)
                 wanted = _ANAPHOR_TYPES.get(noun, tuple(ORG))
+                prep = re.match(r"(?:du|de la|de l'|au|a la|a l')\s*", self.f[s:e])
+                if prep:
+                    s += prep.end()
                 target = self._antecedent(s, wanted, noun)
+                if target is None:
+                    target = self._postcedent(e, noun)
                 if target is not None:
-                    found.append(Slot(target, self.types[target], s, e, anaphor=True))
+                    found.append(Slot(target, self.types[target], s, e, anaphor=True, name_start=s))
+                else:   # "le groupe" with nothing to refer to: rules must not look past it
+                    found.append(Slot(-1, "Unresolved", s, e, anaphor=True, name_start=s))
         self.slots = sorted(self.slots + found, key=lambda x: x.start)
 
     def _antecedent(self, pos, wanted, noun):
-        best = None
+        """The closest entity before ``pos`` of a wanted type; for "le pôle", one called a pôle first."""
+        best = named = None
         for s in self.slots:
             if s.start >= pos:
                 break
             if s.anaphor:
                 continue
             e = self.entities.get(s.entity)
-            ok = s.type in wanted
-            if noun == "pole" and e is not None:
-                ok = ok or any("pole" in fold(n).split() for n in e.names()) or any(
-                    (m.desc or "") and "pole" in fold(m.desc) for m in e.mentions)
-            if ok:
+            if self.v[max(0, s.start - 1):s.start] == "(" and self.v[s.end:s.end + 1] == ")":
+                continue    # "(BFM Bourse)": an attribution, not what the text talks about
+            if s.type in wanted:
                 best = s.entity
-        return best
+            if e is not None and noun in ("pole", "cluster", "laboratoire", "association", "groupe", "societe") and (
+                    any(noun in fold(n).split() for n in e.names())
+                    or any(m.desc and noun in fold(m.desc).split() for m in e.mentions)):
+                named = s.entity
+        return named if named is not None else best
+
+    def _postcedent(self, pos, noun):
+        """"Né en Paca, le pôle de compétitivité ... le pôle Optitec": a later entity called so."""
+        for s in self.slots:
+            if s.start < pos or s.anaphor:
+                continue
+            e = self.entities.get(s.entity)
+            if e is not None and any(m.desc and noun in fold(m.desc).split() for m in e.mentions):
+                return s.entity
+        return None
 
     def _sentence(self, a, b) -> Sentence:
         slots = [s for s in self.slots if a <= s.start and s.end <= b]
@@ -179,6 +205,11 @@ class _Doc:
         for e in self.entity_list:
             if e.type == "Domain" and key in {fold(n) for n in e.names()}:
                 e.spans.append((start, end))
+                return e.id
+        for e in self.entity_list:
+            if (start, end) in e.spans and e.linked is None and max(m.strength for m in e.mentions) < 3:
+                e.type = "Domain"
+                self.types[e.id] = "Domain"
                 return e.id
         from photonics_kg import iri as iris
         from photonics_kg.extraction.pipeline import ExtractedEntity
@@ -232,15 +263,16 @@ def _list_after(sent: Sentence, pos: int, limit: int | None = None, loose: bool 
     """Entities listed from ``pos``: "⟦1⟧, ⟦2⟧ et ⟦3⟧" (loose: appositions allowed between items)."""
     out = []
     limit = len(sent.skel) if limit is None else limit
-    sep = (r"\s*(?:,\s*(?:[^⟦.;:]{0,70}?,\s*)?(?:et\s+)?|\s+et\s+|\s+ou\s+)" + ART if loose else
-           r"\s*(?:,\s*(?:et\s+)?|\s+et\s+|\s+ou\s+)" + ART)
-    m = re.compile(r"\s*" + ART + r"(?:[a-z]+\s+){0,1}?" + E).match(sent.skel, pos, limit)
+    tail = r"(?:\s*[»\"])?(?:\s*\([^()]*\))?"
+    sep = (tail + r"\s*(?:,\s*(?:[^⟦.;:]{0,70}?,\s*)?(?:et\s+)?|\s+et\s+|\s+ou\s+)" + ART if loose else
+           tail + r"\s*(?:,\s*(?:et\s+)?|\s+et\s+|\s+ou\s+)" + ART)
+    m = re.compile(r"\s*" + ART + r"(?:[a-z]+\s+){0,1}?[«\"]?\s*" + E).match(sent.skel, pos, limit)
     if not m:
         return out, pos
     out.append(sent.slot(m, 1))
     last = m.end()
     while True:
-        m = re.compile(sep + r"(?:[a-z]+\s+)?" + E).match(sent.skel, last, limit)
+        m = re.compile(sep + r"(?:[a-z]+\s+)?[«\"]?\s*" + E).match(sent.skel, last, limit)
         if not m:
             break
         out.append(sent.slot(m, 1))
@@ -256,6 +288,8 @@ def _list_before(sent: Sentence, pos: int):
         return out, pos
     for mm in re.finditer(E, m.group()):
         out.append(sent.slots[int(mm.group(1))])
+    if len(out) > 1 and not re.search(r"\s(?:et|ou)\s", m.group()):
+        return out[-1:], m.end() - len(re.search(E + r"\s*$", m.group()).group())   # "de l'UE, la BEI": not a list
     return out, m.start()
 
 
@@ -263,9 +297,20 @@ def _nearest_before(sent: Sentence, pos: int, types, skip=()):
     found = None
     for m in re.finditer(E, sent.skel[:pos]):
         s = sent.slots[int(m.group(1))]
-        if s.type in types and s.entity not in skip:
+        if s.type == "Unresolved":
+            found = None       # an anaphor we could not resolve hides what comes before it
+        elif s.type in types and s.entity not in skip:
             found = (m, s)
     return found
+
+
+def _first_before(sent: Sentence, pos: int, types, skip=()):
+    """The sentence's first entity of these types before ``pos``: its subject, usually."""
+    for m in re.finditer(E, sent.skel[:pos]):
+        s = sent.slots[int(m.group(1))]
+        if s.type in types and s.entity not in skip:
+            return m, s
+    return None
 
 
 def _first_after(sent: Sentence, pos: int, types, limit=None):
@@ -362,6 +407,8 @@ def r_partner(doc, sent, add):
     for m in re.finditer(r"\ben partenariat avec " + ART + E, sent.skel):
         b = sent.slot(m, 1)
         near = _nearest_before(sent, m.start(), ORG, skip={b.entity})
+        if near and re.search(r"\bnous\b", sent.skel[near[0].end():m.start()]):
+            near = None
         a = near[1].entity if near else (doc.topic if re.search(r"\bnous\b", sent.skel[:m.start()]) else None)
         if a is not None and b.type in ORG:
             add(a, "partnerOf", b.entity, m.start(), m.end(), sent, "partnership-with", 0.65)
@@ -441,6 +488,16 @@ def r_subsidiary(doc, sent, add):
             add(a.entity, "subsidiaryOf", b.entity, m.start(), m.end(), sent, "subsidiary-of", 0.75)
 
 
+def r_ours(doc, sent, add):
+    """"nous avons aussi un CFA": a unit of the organisation speaking (the text's topic)."""
+    if doc.topic is None:
+        return
+    for m in re.finditer(r"\bnous avons (?:aussi |egalement |enfin )?(?:un |une |des )[^⟦.;]{0,100}?" + E, sent.skel):
+        x = sent.slot(m, 1)
+        if x.type in ORG and x.entity != doc.topic and not x.anaphor:
+            add(x.entity, "subsidiaryOf", doc.topic, m.start(), m.end(), sent, "our-unit", 0.55)
+
+
 def r_member(doc, sent, add):
     for m in re.finditer(E + r"[^.;⟦]{0,80}?\b(?:affiliee?s?|adherente?s?|membres?)(?: [a-z]+)? (?:a |au |aux |de |du |des |d')\s*" + ART, sent.skel):
         who = sent.slot(m, 1)
@@ -463,6 +520,9 @@ def r_manager(doc, sent, add):
         p, o = sent.slot(m, 1), sent.slot(m, 3)
         if p.type != "Person" or o.type not in ACTOR:
             continue
+        after = re.match(r"\s*,?\s*" + E, sent.skel[m.end():])
+        if after and sent.slots[int(after.group(1))].type == "Person":
+            continue    # "X, le président du conseil général Y": the role is Y's
         roles = m.group(2)
         if re.search(_FOUNDER, roles):
             add(p.entity, "founded", o.entity, m.start(), m.end(), sent, "founder-of", 0.8)
@@ -589,6 +649,10 @@ def r_located(doc, sent, add):
         pl = sent.slot(m, 1)
         if pl.type != "Place":
             continue
+        if re.match(r"\w+(?:es|s)\b", m.group()) and not re.match(r"(?:basee?s|qui produit|produit|se trouve)", m.group()):
+            subj, _ = _list_before(sent, m.start())
+            if len(subj) < 2:
+                continue    # "les industriels ... implantés": not the organisation named before
         near = _nearest_before(sent, m.start(), ACTOR | {"Place"}, skip={pl.entity})
         if near and near[1].type == "Place" and not re.search(r"\b(?:site|parc|zone|campus|park)\b", sk[near[0].start() - 10:near[0].start()]):
             near = _nearest_before(sent, near[0].start(), ACTOR)
@@ -612,9 +676,9 @@ def r_located(doc, sent, add):
     if m and sent.slot(m, 1).type == "Place" and sent.slot(m, 2).type in ACTOR:
         add(sent.slot(m, 2).entity, "locatedIn", sent.slot(m, 1).entity, m.start(), m.end(), sent, "built-at", 0.7)
     # adjacency: "Route des lasers, en Gironde", "site Quantel de Lannion", "Pessac en Gironde"
-    for m in re.finditer(E + r"(\s*,\s*en\s+|\s+en\s+|\s+(?:a|au|aux)\s+|\s+(?:de|d')\s*|\s+dans (?:l'agglomeration|la metropole|le departement|la region) (?:de |d')\s*)" + E, sk):
+    for m in re.finditer(E + r"(?=(\s*,\s*en\s+|\s+en\s+|\s+(?:a|au|aux)\s+|\s+(?:de|d')\s*|\s+dans (?:l'agglomeration|la metropole|le departement|la region) (?:de |d')\s*)" + E + ")", sk):
         x, pl = sent.slot(m, 1), sent.slot(m, 3)
-        if pl.type != "Place" or x.type in ("Person", "Domain") or x.entity == pl.entity:
+        if pl.type != "Place" or x.type in ("Person", "Domain") or x.entity == pl.entity or x.anaphor:
             continue
         link = m.group(2).strip()
         if link in ("de", "d'") and x.type == "Place" and not re.search(r"\b(park|parc|zone|site|campus|technopole|cite)\b", fold(doc.text[x.start:x.end])):
@@ -622,6 +686,15 @@ def r_located(doc, sent, add):
         if link in ("a", "au", "aux") and x.type == "Place":
             continue
         add(x.entity, "locatedIn", pl.entity, m.start(), m.end(), sent, "next-to-place", 0.6)
+    # "Nos locaux d'Orsay"
+    for m in re.finditer(r"\b(?:nos|notre) (?:locaux|siege|site|sites|bureaux|usine|usines|implantations?) (?:de |d'|a |en |au )" + E, sk):
+        pl = sent.slot(m, 1)
+        if pl.type == "Place" and doc.topic is not None:
+            add(doc.topic, "locatedIn", pl.entity, m.start(), m.end(), sent, "our-premises", 0.55)
+    # "Né en Paca, le pôle de compétitivité ..."
+    m = re.match(r"^\W*(?:nee?s?|implantee?s?|installee?s?|basee?s?|creee?s?|fondee?s?)\s+(?:a|au|en)\s+" + E + r"\s*,\s*" + ART + E, sk)
+    if m and sent.slot(m, 1).type == "Place" and sent.slot(m, 2).type in ACTOR:
+        add(sent.slot(m, 2).entity, "locatedIn", sent.slot(m, 1).entity, m.start(), m.end(), sent, "born-in", 0.65)
     # "« La Route des Lasers » (Ex-Aquitaine)"
     for m in re.finditer(E + r"[\s»\"]*\(\s*ex-\s*" + E + r"\s*\)", sk):
         x, pl = sent.slot(m, 1), sent.slot(m, 2)
@@ -642,24 +715,26 @@ def r_domains(doc, sent, add):
         (r"\b(?:n°1|numero un|leader)(?: [a-z]+){0,2}? (?:dans|sur) le (?:domaine|marche) (?:des|du|de la|de l')\s*", "activeIn"),
         (r"\bacteur reconnu dans (?:la|le|les|l')\s*", "activeIn"),
         (r"\btravail sur (?:les|la|le|l')\s*", "activeIn"),
+        (r"\bsur (?:le|les) marches? (?:[a-z]+ )?(?:du|de la|des|de l')\s*", "market"),
         (r"\ben priorite\b[^.;⟦]{0,60}?\bpour (?:la|le|les|l')\s*", "priorityDomain"),
     ]
     for rx, p in triggers:
         for m in re.finditer(rx, sk):
-            subj = _domain_subject(doc, sent, m)
+            subj = _domain_subject(doc, sent, m, attributive=p == "activeIn")
+            if p == "market" and subj is None:
+                subj = doc.topic     # "l'offre française sur le marché chinois du micro-usinage"
             if subj is None:
                 continue
             items = _domain_items(doc, sent, m.end())
             for a, b in items:
                 d = doc.domain(*sent.span(a, b))
-                rel = "priorityDomain" if p == "priorityDomain" else (
-                    "activeIn")
+                rel = "priorityDomain" if p == "priorityDomain" else "activeIn"
                 if d is not None:
                     add(subj, rel, d, min(_subj_pos(sent, subj, m.start()), m.start()), b, sent, "domain:" + rx[3:15].strip("\\( "), 0.6)
     # "trois marchés stratégiques ... : les lidars, le médical et la défense", "domaines suivants :\n..."
-    for m in re.finditer(r"\b(marches|domaines|secteurs|axes|thematiques)\b(?: [^:.;⟦]{0,100})?:\s*", sk):
-        prio = bool(re.search(r"priori|socle|strateg", sk[max(0, m.start() - 60):m.end()]))
-        subj = _domain_subject(doc, sent, m)
+    for m in re.finditer(r"\b(marches|domaines|secteurs|axes|thematiques)\b(?: [^:.;]{0,100})?:\s*", sk):
+        prio = bool(re.search(r"priori|socle", sk[max(0, m.start() - 60):m.end()]))
+        subj = _domain_subject(doc, sent, m, attributive=not prio)
         if subj is None:
             continue
         stype = doc.types.get(subj)
@@ -684,20 +759,33 @@ def _subj_pos(sent, entity, default):
     return default
 
 
-def _domain_subject(doc, sent, m):
+def _domain_subject(doc, sent, m, attributive=True):
+    """Who is active in the domains a trigger introduces.
+
+    An attributive trigger ("dédié aux", "spécialisé dans") qualifies the entity just before it
+    (or, fronted, the one just after); a stated priority may refer back to the text's subject.
+    """
     near = _nearest_before(sent, m.start(), ACTOR)
-    if near:
+    if near and (not attributive or m.start() - near[0].end() <= 90):
         return near[1].entity
+    if attributive and near:
+        return None
     nxt = _first_after(sent, m.end(), ACTOR)
-    if nxt:
+    if nxt and (not attributive or not sent.skel[:m.start()].strip(" -\"«")):
         return nxt[2].entity
     if re.search(r"\b(?:nous|notre|nos)\b", sent.skel):
         return doc.topic
+    if attributive:
+        return None
     return _previous_org(doc, sent.start)
 
 
 _STOP = {"qui", "que", "dont", "afin", "avec", "sans", "selon", "depuis", "est", "sont", "a", "ont", "sera", "seront",
-         "mais", "ainsi", "comme", "car", "puis", "lorsque", "quand", "tandis", "notamment", "etc", "pour", "par"}
+         "mais", "ainsi", "comme", "car", "puis", "lorsque", "quand", "tandis", "etc", "pour", "par", "tout", "toute"}
+#: too vague to be a domain
+GENERIC = {"hautes technologies", "nouvelles technologies", "technologies", "technologie", "innovation", "industrie",
+           "entreprises", "emploi", "emplois", "investissement", "developpement", "activite", "activites", "services",
+           "information", "croissance"}
 _DET = {"le", "la", "les", "l'", "un", "une", "des", "du", "de", "d'", "au", "aux", "ce", "cette", "ces", "son", "sa",
         "ses", "leur", "leurs", "nos", "notre", "en"}
 
@@ -705,23 +793,33 @@ _DET = {"le", "la", "les", "l'", "un", "une", "des", "du", "de", "d'", "au", "au
 def _domain_items(doc, sent, pos, colon=False):
     """Noun phrases listed from ``pos``: "aux lasers et aux hyperfréquences" -> lasers, hyperfréquences."""
     sk = sent.skel
-    end = len(sk)
-    for stop in (".", ";", ":", "⟦", "?", "!"):
-        k = sk.find(stop, pos)
-        if k >= 0:
-            if stop == "⟦":
-                # a known domain is an item; any other entity ends the list
-                slot = sent.slots[int(re.match(E, sk[k:]).group(1))]
-                if slot.type == "Domain":
-                    continue
-            end = min(end, k)
-    segment = sk[pos:end]
     # drop parentheses: "la photonique-laser (sources et procédés laser, ...)"
-    segment = re.sub(r"\([^()]*\)?", lambda mm: " " * len(mm.group()), segment)
+    blank = sk[:pos] + re.sub(r"\([^()]*\)?", lambda mm: " " * len(mm.group()), sk[pos:])
+    if blank[pos:pos + 1] in ("«", '"'):
+        close = re.search(r"[»\"]", blank[pos + 1:])
+        return [(pos + 1, pos + 1 + close.start())] if close else []
+    end = len(sk)
+    stop = re.compile(r"[.;:?!»]|" + E).search
+    k = pos
+    while True:
+        mm = stop(blank, k)
+        if not mm:
+            break
+        if mm.group().startswith("⟦") and sent.slots[int(mm.group(1))].type == "Domain":
+            k = mm.end()      # a known domain is an item; any other entity ends the list
+            continue
+        end = mm.start()
+        break
+    segment = blank[pos:end]
     items = []
     for part in re.finditer(r"[^,]+", segment):
         a0 = pos + part.start()
         chunk = part.group()
+        if part.start() > 0 and re.match(r"\s*(?:un|une|il|elle|ils|elles|on|nous|ce|cette|cet|ces|qui|que|dont|sans|avec|se|s')\b", chunk):
+            break    # a new clause, not another item
+        if " pour " in chunk:   # "les services de traitement de l'image pour la Défense": the markets
+            cut = chunk.rindex(" pour ") + len(" pour ")
+            a0, chunk = a0 + cut, chunk[cut:]
         for sub in re.finditer(r"(?:(?<=^)|(?<=\set\s)|(?<=\sou\s))(.+?)(?=\s+et\s+|\s+ou\s+|$)", chunk):
             a, b = a0 + sub.start(1), a0 + sub.end(1)
             item = _trim_item(sk, a, b)
@@ -737,7 +835,8 @@ def _trim_item(sk, a, b):
     changed = True
     while words and changed:
         changed = False
-        while words and (words[0][2] in _DET or words[0][2] in ("a", "«", "»", "dans", "sur") or re.match(r"^(?:l|d)'$", words[0][2])):
+        while words and (words[0][2] in _DET or words[0][2] in ("a", "«", "»", "dans", "sur", "notamment", "surtout", "principalement")
+                         or re.match(r"^(?:l|d)'$", words[0][2])):
             words = words[1:]
             changed = True
         if words and re.match(r"^(?:l|d)'\w", words[0][2]):
@@ -770,6 +869,8 @@ def _trim_item(sk, a, b):
     if any(w.startswith("⟦") for _, _, w in cut) and len(cut) > 1:
         return None
     text = " ".join(w for _, _, w in cut)
+    if text in GENERIC:
+        return None
     if text in lx.NOT_NAMES and text not in ("laser", "lasers", "photonique", "optique", "defense", "sante", "deep tech") or len(text) < 3:
         return None
     if re.fullmatch(r"[\d\s,.%]+", text):
@@ -781,15 +882,16 @@ def _following_lines(doc, sent):
     """Short lines after a sentence ending with ':' (a list written one item per line)."""
     out = []
     pos = sent.end
-    for m in re.finditer(r"[^\n]*", doc.v[pos:pos + 600]):
-        line = m.group()
+    offset = pos
+    for line in doc.v[pos:pos + 600].split("\n"):
+        here, offset = offset, offset + len(line) + 1
         if not line.strip():
             if out:
                 break
             continue
         if len(line.split()) > 6 or line.rstrip().endswith((".", ":")):
             break
-        a = pos + m.start() + (len(line) - len(line.lstrip()))
+        a = here + (len(line) - len(line.lstrip()))
         out.append((a, a + len(line.strip())))
     return out
 
@@ -798,7 +900,7 @@ def r_participates(doc, sent, add):
     sk = sent.skel
     for m in re.finditer(r"\ben reponse (?:a|au) (?:l'|la |le )?(?:[a-z]+ ){0,3}?" + E, sk):
         prog = sent.slot(m, 1)
-        subj = _nearest_before(sent, m.start(), ACTOR, skip={prog.entity})
+        subj = _first_before(sent, m.start(), ACTOR, skip={prog.entity})
         if subj and prog.type == "Programme":
             add(subj[1].entity, "participatesIn", prog.entity, subj[0].start(), m.end(), sent, "answers-call", 0.7, dated=True)
     for m in re.finditer(r"\b(?:participe|participent|participera|participeront|prend part|prennent part|expose|exposent|exposera|"
@@ -874,7 +976,7 @@ def r_offers(doc, sent, add):
             a, b = m.start("o"), m.end("o")
             qs, qe = sent.span(a, b)
             literal = squash(doc.text[qs:qe])
-            if len(literal) < 4 or len(literal.split()) > 14:
+            if len(literal) < 4 or len(literal.split()) > 14 or re.match(r"(?:le|la|les|l'|y|en|se|s')\s", doc.f[qs:qe]):
                 continue
             subj = None
             if re.search(r"\bnous\b|\bnotre\b", m.group()):
@@ -888,7 +990,7 @@ def r_offers(doc, sent, add):
                 add(subj, "offers", literal, m.start(), b, sent, "offers:" + rule, 0.55)
     # "défend les intérêts de la filière", "défense des intérêts de la filière"
     for m in re.finditer(r"\b(?P<o>(?:defend|defendent|defendre|defense des) (?:les )?interets (?:de la|du|des|de l') ?[a-z-]+)", sk):
-        n = _nearest_before(sent, m.start(), ORG)
+        n = _first_before(sent, m.start(), ORG)
         if n:
             qs, qe = sent.span(m.start("o"), m.end("o"))
             add(n[1].entity, "offers", squash(doc.text[qs:qe]), n[0].start(), m.end(), sent, "offers:defends", 0.55)
@@ -896,7 +998,7 @@ def r_offers(doc, sent, add):
 
 def r_identified(doc, sent, add):
     for m in re.finditer(E + r"[^⟦.;]{0,20}?\b(?:a classe|classe|a identifie|identifie|a designe|designe|a reconnu|reconnait)\s+"
-                         r"(?P<o>(?:la |l')[a-z-]+ (?:parmi|comme) [^.;⟦]+?)(?=,|\.|;|$)", sent.skel):
+                         r"(?P<o>(?:la |l')(?:[a-z-]+|⟦\d+⟧) (?:parmi|comme) [^.;]+?)(?=,|\.|;|$)", sent.skel):
         who = sent.slot(m, 1)
         if who.type not in ORG:
             continue
@@ -931,7 +1033,7 @@ def r_demonym(doc, sent, add):
                         add(t.entity, "locatedIn", pid, max(0, sent.skel.rfind(adj, 0, max(k, 0))), k + len(f"⟦{i}⟧"), sent, "demonym", 0.6)
 
 
-RULES = [r_owner_carried, r_sponsor, r_partner, r_merge, r_acquire, r_own, r_subsidiary, r_member, r_manager,
+RULES = [r_owner_carried, r_sponsor, r_partner, r_merge, r_acquire, r_own, r_subsidiary, r_ours, r_member, r_manager,
          r_created, r_founded, r_located, r_domains, r_participates, r_offers, r_identified, r_demonym]
 
 
