@@ -85,7 +85,9 @@ def test_patterns_alone_find_the_seed_facts(extractor):
     """Without any store: "porté par", "maître d'ouvrage/d'oeuvre", "sponsorisé par", acronyms."""
     doc = read_document(shared_path("seeds", "000_4051245278577af9.txt"))
     result = extractor.extract(doc)
-    rels = {(r.s_label, r.p, r.o_label) for r in result.relations}
+    names = {e.id: e.names() for e in result.entities}
+    rels = {(n, r.p, o) for r in result.relations if isinstance(r.o, int)
+            for n in names[r.s] for o in names[r.o]}
     assert ("CNOP", "ownerOf", "DEFI Photonique") in rels
     assert ("AFOP", "managerOf", "DEFI Photonique") in rels
     assert {("Sagem", "sponsorOf", "DEFI Photonique"), ("Thales", "sponsorOf", "DEFI Photonique")} <= rels

@@ -55,7 +55,7 @@ _DESC_BEFORE = re.compile(r"(?:^|[\s'(\"«,;:])(?P<desc>" + _alternation(lx.DESC
                           r"(?P<adj>\s+[a-z][a-z-]+(?:nais|naise|nnais|ais|aise|ois|oise|in|ins|ine|ain|aine|iens|ien|ienne|en|ens|enne))?"
                           r"(?:\s+(?:d'|de |du |des )?)?\s*[«\"]?\s*$")
 _HEAD_START = re.compile(r"^(?:" + _alternation(lx.NAME_HEADS) + r")(?=$|[\s'-])")
-_APPOSITION = re.compile(r"\s*,\s*(?:un |une |le |la |l'|cette |ce )?(?:[a-z]+ ){0,2}?(?P<head>"
+_APPOSITION = re.compile(r"\s*,\s*(?:(?:un |une |le |la |l'|cette |ce )(?:[a-z]+ )?)?(?P<head>"
                          + _alternation(lx.APPOSITIONS) + r")\b")
 _WORD = re.compile(r"[^\W_](?:[\w&+]|['.-](?=\w))*")
 _LEADING_DETERMINER = re.compile(r"^(?:(?:l|d|qu|jusqu|lorsqu)'\s*|(?:le|la|les|du|des|de|au|aux|un|une|ce|cette|ces|son|sa|ses|leur|leurs|notre|nos|votre)\s+)", re.I)
@@ -111,7 +111,8 @@ def find_mentions(text: str, v: str, f: str, start: int, end: int, ents, gaz: Ga
     cands.extend((1, m) for m in _quoted_names(text, v, f, start, end))
     cands.extend((1, m) for m in _colon_list_items(text, v, f, start, end))
 
-    cands.extend((1, m) for m in _descriptor_names(text, v, f, [c[1] for c in cands if c[0] == 0], start, end))
+    places = [(c[1].start, c[1].end) for c in cands if c[1].ner == "LOC" or c[1].type == "Place"]
+    cands.extend((1, m) for m in _descriptor_names(text, v, f, [c[1] for c in cands if c[0] == 0], start, end, places))
     cands.extend((1, m) for m in _described_programmes(text, v, f, start, end))
     mentions = _resolve_overlaps(cands)
     mentions.sort(key=lambda m: m.start)
@@ -234,8 +235,11 @@ def _chunk_name(v: str, pos: int, limit: int) -> tuple[int, int] | None:
     return words[0].start(), out_end
 
 
-def _descriptor_names(text, v, f, mentions, start, end):
-    """Names right after a descriptor that no other candidate covers: "la société Keopsys"."""
+def _descriptor_names(text, v, f, mentions, start, end, places=()):
+    """Names right after a descriptor that no other candidate covers: "la société Keopsys".
+
+    A place ending the chunk is left out: "salon Optics Valley of China de Wuhan".
+    """
     covered = [(m.start, m.end) for m in mentions]
     out = []
     rx = re.compile(r"(?:^|(?<=[\s'(\"«]))(?:" + _alternation(k for k, (t, a) in lx.DESCRIPTORS.items()
@@ -248,6 +252,9 @@ def _descriptor_names(text, v, f, mentions, start, end):
         if not span:
             continue
         s, e = span
+        tail = re.search(r"\s(?:de |d')\s*([^\s']+)$", v[s:e])
+        if tail and any(a == s + tail.start(1) and b == e for a, b in places):
+            e = s + tail.start()
         if any(a < e and s < b for a, b in covered):
             continue
         if fold(v[s:e]) in lx.NOT_NAMES:
@@ -266,7 +273,7 @@ def _parentheses(text, v, f, start, end, others):
         low = f[s_in:e_in]
         if re.match(r"^(?:voir|source|cf|dont|soit|hors|ex\b|\d)", low) and not low.startswith("ex-"):
             continue
-        if "," in inner or ";" in inner or len(inner.split()) > 9:
+        if "," in inner or ";" in inner or len(inner.split()) > 14:
             continue
         # "RLH pour « Route des Lasers et des Hyperfréquences »"
         pm = re.match(r"^(\S+) pour [«\"]\s*(.+?)\s*[»\"]$", inner)

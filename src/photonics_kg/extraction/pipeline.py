@@ -191,15 +191,16 @@ class _UF:
 def _group(mentions: list[Mention], v: str, f: str) -> list[list[Mention]]:
     n = len(mentions)
     uf = _UF(n)
-    by_key: dict[str, int] = {}
+    by_key: dict[str, list[int]] = {}
     by_entry: dict[str, int] = {}
     for i, m in enumerate(mentions):
         for name in m.names():
             k = fold(name)
-            if k in by_key and _same_kind(mentions[by_key[k]], m):
-                uf.union(by_key[k], i)
-            else:
-                by_key.setdefault(k, i)
+            for j in by_key.get(k, ()):
+                if _same_kind(mentions[j], m):
+                    uf.union(j, i)
+                    break
+            by_key.setdefault(k, []).append(i)
         if m.entry is not None:
             if m.entry.iri in by_entry:
                 uf.union(by_entry[m.entry.iri], i)
