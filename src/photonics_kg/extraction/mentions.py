@@ -385,6 +385,12 @@ def _set(m: Mention, t: str, strength: float, rule: str | None = None):
 def _type(m: Mention, text: str, v: str, f: str) -> None:
     if m.entry is not None:
         m.type, m.strength = m.entry.type, 5
+        d = _DESC_BEFORE.search(f[max(0, m.start - 60):m.start])
+        if d:    # remember "pôle de compétitivité" before a known name, for anaphora and aliases
+            ds = max(0, m.start - 60) + d.start("desc")
+            key = " ".join(re.split(r"[\s'-]+", d.group("desc")))
+            m.desc, m.desc_start = squash(text[ds:max(0, m.start - 60) + d.end("desc")]), ds
+            m.desc_alias = lx.DESCRIPTORS.get(key, (None, False))[1] and not d.group("adj")
         return
     name_flat = f[m.start:m.end]
     # 4: a typing noun opens the name

@@ -21,7 +21,7 @@ from photonics_kg.extraction.textutil import fold, squash
 ORG = {"Firm", "Cluster", "ResearchLab", "University", "PublicBody", "Association"}
 ACTOR = ORG | {"Programme", "Event"}
 E = r"⟦(\d+)⟧"
-ART = r"(?:(?:le|la|les|l'|du|des|de la|de l'|d'|au|aux|a la|a l'|a|de)\s*)?"
+ART = r"(?:(?:de la|a la|les|le|la|du|des|de|aux|au|a)\s+)?(?:l'|d')?\s*"
 YEAR = r"(?:19|20)\d\d"
 _ANAPHOR = re.compile(r"\b(?:(?:du|de la|de l'|au|a la|a l')\s*|(?:le|la|l'|ce|cette|cet)\s*)(?:nouvel(?:le)? |nouveau |meme |jeune |petit |petite )?"
                       r"(pole|cluster|groupe|societe|entreprise|association|institution|laboratoire|structure|entite|"
@@ -119,8 +119,12 @@ class _Doc:
                 after = self.v[e:e + 3].lstrip(" «\"")
                 if after[:1].isupper() or after[:1].isdigit():
                     continue    # a descriptor before a name, not an anaphor
-                if re.match(r"\s+(?:de competitivite|d'entreprises|de recherche)\b", self.f[e:e + 30]) and rx is _ANAPHOR:
-                    e = e + re.match(r"\s+(?:de competitivite|d'entreprises|de recherche)\b", self.f[e:e + 30]).end()
+                ext = re.match(r"\s+(?:de competitivite|d'entreprises|de recherche)\b", self.f[e:e + 30])
+                if ext and rx is _ANAPHOR:
+                    e = e + ext.end()
+                    after = self.v[e:e + 3].lstrip(" «\"")
+                    if after[:1].isupper() or after[:1].isdigit() or any(a < e and s < b for a, b in taken):
+                        continue
                 noun = m.group(1)
                 wanted = _ANAPHOR_TYPES.get(noun, tuple(ORG))
                 prep = re.match(r"(?:du|de la|de l'|au|a la|a l')\s*", self.f[s:e])
@@ -337,8 +341,11 @@ def r_owner_carried(doc, sent, add):
         else:
             add(who.entity, "managerOf", target.entity, m.start(), m.end(), sent, "maitre-d-oeuvre", 0.85, role="maitre-d-oeuvre")
     # "son programme TechEU": the owner is the organisation the sentence was about
-    for m in re.finditer(r"\b(?:son|sa|leur) (?:programme|projet|fonds|initiative|plateforme|laboratoire) " + E, sent.skel):
+    for m in re.finditer(r"\b(?:son|sa|leur) (?:(?:programme|projet|fonds|initiative|plateforme|laboratoire) )?" + E, sent.skel):
         prog = sent.slot(m, 1)
+        described = re.match(r"(?:programme|projet|fonds|initiative|plateforme|laboratoire)\b", doc.f[prog.start:prog.name_start])
+        if not described and not re.search(r"(?:programme|projet|fonds|initiative|plateforme|laboratoire) $", m.group()[:-len(m.group(1)) - 2]):
+            continue
         owner = _nearest_before(sent, m.start(), ORG, skip={prog.entity})
         if owner:
             add(owner[1].entity, "ownerOf", prog.entity, owner[0].start(), m.end(), sent, "possessive-programme", 0.6)
@@ -681,11 +688,12 @@ def r_located(doc, sent, add):
         if pl.type != "Place" or x.type in ("Person", "Domain") or x.entity == pl.entity or x.anaphor:
             continue
         link = m.group(2).strip()
+        end_m = m.end(3) + 1
         if link in ("de", "d'") and x.type == "Place" and not re.search(r"\b(park|parc|zone|site|campus|technopole|cite)\b", fold(doc.text[x.start:x.end])):
             continue
         if link in ("a", "au", "aux") and x.type == "Place":
             continue
-        add(x.entity, "locatedIn", pl.entity, m.start(), m.end(), sent, "next-to-place", 0.6)
+        add(x.entity, "locatedIn", pl.entity, m.start(), end_m, sent, "next-to-place", 0.6)
     # "Nos locaux d'Orsay"
     for m in re.finditer(r"\b(?:nos|notre) (?:locaux|siege|site|sites|bureaux|usine|usines|implantations?) (?:de |d'|a |en |au )" + E, sk):
         pl = sent.slot(m, 1)
@@ -696,7 +704,13 @@ def r_located(doc, sent, add):
     if m and sent.slot(m, 1).type == "Place" and sent.slot(m, 2).type in ACTOR:
         add(sent.slot(m, 2).entity, "locatedIn", sent.slot(m, 1).entity, m.start(), m.end(), sent, "born-in", 0.65)
     # "« La Route des Lasers » (Ex-Aquitaine)"
-    for m in re.finditer(E + r"[\s»\"]*\(\s*ex-\s*" + E + r"\s*\)", sk):
+    for m in re.finditer(E + r"[\s»\"]*\(\s*(ex-)?\s*" + E + r"\s*\)", sk):
+        if not m.group(2) and not re.match(r"ex-", doc.f[sent.slot(m, 3).start:sent.slot(m, 3).end]):
+            continue
+        x, pl = sent.slot(m, 1), sent.slot(m, 3)
+        if pl.type == "Place" and x.type in ACTOR:
+            add(x.entity, "locatedIn", pl.entity, m.start(), m.end(), sent, "former-region", 0.65)
+    for m in ():
         x, pl = sent.slot(m, 1), sent.slot(m, 2)
         if pl.type == "Place" and x.type in ACTOR:
             add(x.entity, "locatedIn", pl.entity, m.start(), m.end(), sent, "former-region", 0.65)
@@ -964,7 +978,7 @@ def _labelling_phase(doc):
 
 def r_offers(doc, sent, add):
     sk = sent.skel
-    end_rx = r"(?P<o>[^,.;:()⟦]+?)(?=\s*(?:,|\.|;|:|\(|\bet nous\b|\bafin\b|\bqui\b|\w+ant\b|$))"
+    end_rx = r"(?P<o>[^,.;:()]+?)(?=\s*(?:,|\.|;|:|\(|\bet nous\b|\bafin\b|\bqui\b|\w+ant\b|$))"
     pats = [
         (r"\bnous (?:faisons|proposons|offrons|preparons|assurons|dispensons|organisons|delivrons) (?:de la |de l'|du |des |un |une )", "we-offer", True),
         (r"\b(?:notre|sa|leur) (?:mission|vocation|role|travail|metier)\b[^.;]{0,80}?\best (?:juste |simplement |notamment |avant tout )?(?:de |d')", "mission", True),
@@ -989,7 +1003,7 @@ def r_offers(doc, sent, add):
             if subj is not None:
                 add(subj, "offers", literal, m.start(), b, sent, "offers:" + rule, 0.55)
     # "défend les intérêts de la filière", "défense des intérêts de la filière"
-    for m in re.finditer(r"\b(?P<o>(?:defend|defendent|defendre|defense des) (?:les )?interets (?:de la|du|des|de l') ?[a-z-]+)", sk):
+    for m in re.finditer(r"\b(?P<o>(?:defend|defendent|defendre|(?:defense|⟦\d+⟧) des) (?:les )?interets (?:de la|du|des|de l') ?[a-z-]+)", sk):
         n = _first_before(sent, m.start(), ORG)
         if n:
             qs, qe = sent.span(m.start("o"), m.end("o"))
@@ -1012,7 +1026,7 @@ def r_demonym(doc, sent, add):
     for i, s in enumerate(sent.slots):
         if s.anaphor:
             continue
-        before = doc.f[max(sent.start, s.start - 50):s.start]
+        before = doc.f[max(sent.start, s.name_start - 50):s.name_start]
         m = re.search(r"\b([a-z-]{5,})\s+$", before)
         if not m or not re.search(r"(?:nais|naise|nnais|ais|aise|ois|oise|ins|ine|in|ains|aine|ain|iens|ien|ienne)s?$", m.group(1)):
             continue
