@@ -360,12 +360,20 @@ def _colon_list_items(text, v, f, start, end):
 
 def _resolve_overlaps(cands: list[tuple[int, Mention]]) -> list[Mention]:
     """Keep non-overlapping candidates: the store first, then patterns, then NER; longer first."""
+    import bisect
+
     cands.sort(key=lambda c: (c[0], -(c[1].end - c[1].start), c[1].start))
     kept: list[Mention] = []
+    starts: list[int] = []      # kept spans never overlap: sorted by start, checked by bisection
+    ordered: list[Mention] = []
     for prio, m in cands:
-        clash = [k for k in kept if k.start < m.end and m.start < k.end]
+        i = bisect.bisect_left(starts, m.end)
+        clash = [k for k in ordered[max(0, i - 2):i + 1] if k.start < m.end and m.start < k.end]
         if not clash:
             kept.append(m)
+            j = bisect.bisect_left(starts, m.start)
+            starts.insert(j, m.start)
+            ordered.insert(j, m)
             continue
         # a NER span exactly covering a kept span adds its label
         for k in clash:

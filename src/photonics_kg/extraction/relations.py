@@ -104,17 +104,20 @@ class _Doc:
         if counts:
             top = max(counts.values())
             self.topic = next(s.entity for s in self.slots if counts.get(s.entity) == top and not s.anaphor)
+        self._starts = [s.start for s in self.slots]
         self.sentences = [self._sentence(a, b) for a, b in split_sentences(v, start, end)]
+        self.places = {e.id: fold(e.label) for e in entities if e.type == "Place"}
         self.demonyms = [(m, by_mention[id(m)]) for m in mentions if id(m) in by_mention and m.desc]
         self.next_id = max((e.id for e in entities), default=-1) + 1
 
     def _add_anaphora(self, start, end):
+        self._starts = [s.start for s in self.slots]
         taken = [(s.start, s.end) for s in self.slots]
         found = []
         for rx in (_ANAPHOR, _PRONOUN):
             for m in rx.finditer(self.f, start, end):
                 s, e = m.span()
-                if any(a < e and s < b for a, b in taken):
+                if self._taken(taken, s, e):
                     continue
                 after = self.v[e:e + 3].lstrip(" «\"")
                 if after[:1].isupper() or after[:1].isdigit():
@@ -123,7 +126,7 @@ class _Doc:
                 if ext and rx is _ANAPHOR:
                     e = e + ext.end()
                     after = self.v[e:e + 3].lstrip(" «\"")
-                    if after[:1].isupper() or after[:1].isdigit() or any(a < e and s < b for a, b in taken):
+                    if after[:1].isupper() or after[:1].isdigit() or self._taken(taken, s, e):
                         continue
                 noun = m.group(1)
                 wanted = _ANAPHOR_TYPES.get(noun, tuple(ORG))
@@ -139,12 +142,23 @@ class _Doc:
                     found.append(Slot(-1, "Unresolved", s, e, anaphor=True, name_start=s))
         self.slots = sorted(self.slots + found, key=lambda x: x.start)
 
+    def _taken(self, taken, s, e):
+        import bisect
+
+        i = bisect.bisect_left(self._starts, e)
+        return any(a < e and s < b for a, b in taken[max(0, i - 3):i])
+
+    def _before(self, pos, window=300):
+        """Slots ending before ``pos``, closest first (at most ``window`` of them)."""
+        import bisect
+
+        i = bisect.bisect_left(self._starts, pos)
+        return [s for s in reversed(self.slots[max(0, i - window):i]) if s.start < pos]
+
     def _antecedent(self, pos, wanted, noun):
         """The closest entity before ``pos`` of a wanted type; for "le pôle", one called a pôle first."""
         best = named = None
-        for s in self.slots:
-            if s.start >= pos:
-                break
+        for s in reversed(self._before(pos)):
             if s.anaphor:
                 continue
             e = self.entities.get(s.entity)
@@ -160,8 +174,11 @@ class _Doc:
 
     def _postcedent(self, pos, noun):
         """"Né en Paca, le pôle de compétitivité ... le pôle Optitec": a later entity called so."""
-        for s in self.slots:
-            if s.start < pos or s.anaphor:
+        import bisect
+
+        i = bisect.bisect_left(self._starts, pos)
+        for s in self.slots[i:i + 300]:
+            if s.anaphor:
                 continue
             e = self.entities.get(s.entity)
             if e is not None and any(m.desc and noun in fold(m.desc).split() for m in e.mentions):
@@ -169,7 +186,11 @@ class _Doc:
         return None
 
     def _sentence(self, a, b) -> Sentence:
-        slots = [s for s in self.slots if a <= s.start and s.end <= b]
+        import bisect
+
+        i = bisect.bisect_left(self._starts, a)
+        j = bisect.bisect_left(self._starts, b)
+        slots = [s for s in self.slots[i:j] if s.end <= b]
         skel, sp, ep, out_slots = [], [], [], []
         i = a
         k = 0
@@ -572,13 +593,7 @@ def _role(text: str) -> str | None:
 
 
 def _previous_org(doc, pos, types=ORG | {"Programme"}):
-    best = None
-    for s in doc.slots:
-        if s.start >= pos:
-            break
-        if s.type in types:
-            best = s.entity
-    return best
+    return next((s.entity for s in doc._before(pos) if s.type in types), None)
 
 
 def r_created(doc, sent, add):
@@ -944,13 +959,7 @@ def r_participates(doc, sent, add):
 
 
 def _previous_of_type(doc, pos, types):
-    best = None
-    for s in doc.slots:
-        if s.start >= pos:
-            break
-        if s.type in types:
-            best = s.entity
-    return best
+    return next((s.entity for s in doc._before(pos) if s.type in types), None)
 
 
 def _labelling_phase(doc):
@@ -1022,7 +1031,7 @@ def r_identified(doc, sent, add):
 
 def r_demonym(doc, sent, add):
     """"le cluster lannionnais Photonics Bretagne": the place the adjective comes from, when named."""
-    places = {e.id: fold(e.label) for e in doc.entity_list if e.type == "Place"}
+    places = doc.places
     for i, s in enumerate(sent.slots):
         if s.anaphor:
             continue
