@@ -10,7 +10,9 @@ rapidfuzz above a threshold), and its type.
 >>> g.add("https://w3id.org/photonics-kg/id/cluster/alpha-rlh", "Cluster", "ALPHA-RLH", ["Alpha - Route des lasers"])
 >>> [(m.text, m.entry.type) for m in g.find("Le pôle Alpha RLH est né en 2017.")]
 [('Alpha RLH', 'Cluster')]
->>> g.link("Alpha-Route des lasers").how
+>>> g.link("Alpha-Route des lasers").how        # the same name, punctuation aside
+'name'
+>>> g.link("Alpha Route des laser").how
 'fuzzy'
 """
 
@@ -144,8 +146,7 @@ class Gazetteer:
         if store is not None:
             g.add_rows(store.select(query))
         for graph in graphs:
-            rows = [{str(k): v.toPython() if hasattr(v, "toPython") and not hasattr(v, "n3") else str(v)
-                     for k, v in r.asdict().items()} for r in graph.query(query)]
+            rows = [{str(k): str(v) for k, v in r.asdict().items()} for r in graph.query(query)]
             g.add_rows(rows)
         return g
 

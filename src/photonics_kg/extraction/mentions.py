@@ -53,7 +53,7 @@ def _alternation(keys) -> str:
 
 _DESC_BEFORE = re.compile(r"(?:^|[\s'(\"«,;:])(?P<desc>" + _alternation(lx.DESCRIPTORS) + r")"
                           r"(?P<adj>\s+[a-z][a-z-]+(?:nais|naise|nnais|ais|aise|ois|oise|in|ins|ine|ain|aine|iens|ien|ienne|en|ens|enne))?"
-                          r"(?:\s+(?:d'|de |du |des )?)?\s*[«\"]?\s*$")
+                          r"\s*[«\"]?\s*$")
 _HEAD_START = re.compile(r"^(?:" + _alternation(lx.NAME_HEADS) + r")(?=$|[\s'-])")
 _APPOSITION = re.compile(r"\s*,\s*(?:(?:un |une |le |la |l'|cette |ce )(?:[a-z]+ )?)?(?P<head>"
                          + _alternation(lx.APPOSITIONS) + r")\b")
@@ -226,7 +226,7 @@ def _chunk_name(v: str, pos: int, limit: int) -> tuple[int, int] | None:
             j = i
             while j < len(words) and words[j].group().lower() in lx.NAME_CONNECTORS:
                 j += 1
-            if j < len(words) and is_capitalised(words[j].group()):
+            if j < len(words) and words[j].group()[:1].isupper():
                 i = j
                 continue
         break
@@ -421,8 +421,10 @@ def _type(m: Mention, text: str, v: str, f: str) -> None:
             m.desc = squash(text[ds:max(0, m.start - 60) + d.end("desc")])
             m.desc_start = ds
             m.desc_alias = alias and not d.group("adj") and not re.search(r"\b(de|du|des|d')\s*$", d.group())
-    # 3: an apposition after the name: "Alphanov, un centre technologique"
+    # 3: an apposition after the name: "Alphanov, un centre technologique" (not after "à Rennes,")
     a = _APPOSITION.match(f, m.end, min(len(f), m.end + 80))
+    if a and _LOCATIVE.search(before) and m.ner in (None, "LOC") and m.strength < 4:
+        a = None
     if a:
         key = " ".join(re.split(r"[\s'-]+", a.group("head")))
         t = lx.APPOSITIONS.get(key)

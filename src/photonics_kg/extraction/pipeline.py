@@ -289,12 +289,9 @@ def _entities(groups: list[list[Mention]], gaz: Gazetteer) -> list[ExtractedEnti
                     etype = entry.type if etype not in _ORG or entry.type in _ORG else etype
         else:
             linked = "name"
-        # the label: the most frequent non-acronym name as written, else the first
+        # the label: the name written most often, the first one on a tie
         counts = Counter(squash(m.text) for m in group)
-        label = names[0]
-        if is_acronym(label) and len(group) > 1 and any(not is_acronym(n) for n in names):
-            label = names[0]
-        label = max(names, key=lambda n: (counts.get(n, 0), -names.index(n))) if counts else names[0]
+        label = max(names, key=lambda n: (counts.get(n, 0), -names.index(n)))
         aliases = [n for n in names if n != label]
         try:
             iri = str(entry.iri) if entry is not None else str(iris.entity_iri(etype, label))

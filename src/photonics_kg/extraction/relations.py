@@ -373,9 +373,13 @@ def r_owner_carried(doc, sent, add):
 
 
 def r_sponsor(doc, sent, add):
-    for m in re.finditer(E + r"[^⟦.;]{0,40}?\b(?:sponsorisee?s?|financee?s?|soutenue?s?|subventionnee?s?|parrainee?s?|cofinancee?s?|"
+    for m in re.finditer(E + r"[^⟦.;]{0,40}?\b(?P<aux>(?:est|sont|a ete|ont ete|etait|etaient|sera|seront) (?:[a-z]+ )?)?"
+                         r"(?:sponsorisee?s?|financee?s?|soutenue?s?|subventionnee?s?|parrainee?s?|cofinancee?s?|"
                          r"accompagnee?s?) (?:[a-z]+ ){0,2}?par " + r"(?:les |le |la |l')?(?:groupes |societes |entreprises |groupe |societe )?", sent.skel):
         target = sent.slot(m, 1)
+        if m.group("aux"):    # "X, porté par Y, est sponsorisé par Z": the sentence's subject X
+            first = _first_before(sent, m.start("aux"), ACTOR)
+            target = first[1] if first else target
         items, last = _list_after(sent, m.end())
         for s in items:
             if s.type in ORG | {"Programme"}:
@@ -440,6 +444,13 @@ def r_partner(doc, sent, add):
         a = near[1].entity if near else (doc.topic if re.search(r"\bnous\b", sent.skel[:m.start()]) else None)
         if a is not None and b.type in ORG:
             add(a, "partnerOf", b.entity, m.start(), m.end(), sent, "partnership-with", 0.65)
+    # "Le CEA et Thales ont signé un accord de partenariat"
+    for m in re.finditer(r"\b(?:ont signe|signent|ont conclu|concluent|ont noue|nouent)\s+(?:un |une )(?:accord|partenariat|convention|protocole|alliance)", sent.skel):
+        subj, first = _list_before(sent, m.start())
+        subj = [x for x in subj if x.type in ACTOR]
+        for i, a in enumerate(subj):
+            for b in subj[i + 1:]:
+                add(a.entity, "partnerOf", b.entity, first, m.end(), sent, "sign-together", 0.75, dated=True)
     for m in re.finditer(E + r"[^⟦.;]{0,40}?\b(?:a signe|signe|vient de signer|signent|ont signe)\b[^⟦.;]{0,60}?\baccord\b[^⟦.;]{0,80}?"
                          r"\b(?:avec|a)\s+" + ART + E, sent.skel):
         a, b = sent.slot(m, 1), sent.slot(m, 2)
@@ -676,6 +687,10 @@ def r_located(doc, sent, add):
             if len(subj) < 2:
                 continue    # "les industriels ... implantés": not the organisation named before
         near = _nearest_before(sent, m.start(), ACTOR | {"Place"}, skip={pl.entity})
+        aux = re.search(r"\b(?:est|sont|etait|etaient|sera|seront|a ete|ont ete)\s+(?:[a-z]+\s+)?$", sk[:m.start()])
+        if aux and near:   # "X, filiale du groupe Y, est implantée à Z": the subject X
+            first = _first_before(sent, aux.start(), ACTOR)
+            near = first or near
         if near and near[1].type == "Place" and not re.search(r"\b(?:site|parc|zone|campus|park)\b", sk[near[0].start() - 10:near[0].start()]):
             near = _nearest_before(sent, near[0].start(), ACTOR)
         if near is None:
@@ -723,10 +738,6 @@ def r_located(doc, sent, add):
         if not m.group(2) and not re.match(r"ex-", doc.f[sent.slot(m, 3).start:sent.slot(m, 3).end]):
             continue
         x, pl = sent.slot(m, 1), sent.slot(m, 3)
-        if pl.type == "Place" and x.type in ACTOR:
-            add(x.entity, "locatedIn", pl.entity, m.start(), m.end(), sent, "former-region", 0.65)
-    for m in ():
-        x, pl = sent.slot(m, 1), sent.slot(m, 2)
         if pl.type == "Place" and x.type in ACTOR:
             add(x.entity, "locatedIn", pl.entity, m.start(), m.end(), sent, "former-region", 0.65)
 
@@ -1071,8 +1082,9 @@ def _document_rules(doc, add):
             if a.type in ORG and b.type in ORG:
                 pairs.append((a.entity, b.entity))
         for m in re.finditer(r"\b(?:prendre|prendra|prend|porte|portera|va prendre) (?:pour |le )?nom (?:de )?[«\"]?\s*" + E
-                             + r"|\b(?:baptisee?|nommee?|appelee?|denommee?)\s+[«\"]?\s*" + E, sk):
-            new = sent.slot(m, 1) if m.group(1) else sent.slot(m, 2)
+                             + r"|\b(?:baptisee?|nommee?|appelee?|denommee?)\s+[«\"]?\s*" + E
+                             + r"|\bpour (?:former|donner naissance a|creer|constituer|devenir)\s+" + ART + E, sk):
+            new = sent.slot(m, 1) if m.group(1) else sent.slot(m, 2) if m.group(2) else sent.slot(m, 3)
             for a, b in pairs[-1:]:
                 for x in (a, b):
                     if x != new.entity:
