@@ -265,3 +265,49 @@ def test_build_loads_a_documents_folder(tmp_path, fresh_store):
     # the document IRI is its SOURCE url
     assert fresh_store.ask("ASK { GRAPH <https://w3id.org/photonics-kg/graph/documents/a-txt> "
                            "{ <https://example.org/article> a <https://w3id.org/photonics-kg/ontology#Document> } }")
+
+
+# -- linking and general patterns (sentences written for these tests, not from the corpus) ---------
+def test_linking_by_identifier_name_and_fuzzy_match():
+    g = Gazetteer()
+    # CELIA and its RNSR number as in the sample's RNSR export (sample/labs.yaml)
+    g.add("https://w3id.org/photonics-kg/id/rnsr/199911792B", "ResearchLab", "CELIA",
+          ["CENTRE LASERS INTENSES ET APPLICATIONS"], {"rnsr": "199911792B"})
+    g.add("https://w3id.org/photonics-kg/id/cluster/alpha-rlh", "Cluster", "ALPHA-RLH")
+    g.add("https://w3id.org/photonics-kg/id/firm/amplitude-systemes", "Firm", "Amplitude Systèmes")
+    result = Extractor(g).extract_text(
+        "Le laboratoire Celia Bordeaux (RNSR 199911792B) travaille avec le pôle Alpha RLH. "
+        "La société Amplitude Systeme est implantée à Pessac.", name="t.txt")
+    by_label = {e.label: e for e in result.entities}
+    assert by_label["Celia Bordeaux"].linked == "identifier"
+    assert by_label["Celia Bordeaux"].iri == "https://w3id.org/photonics-kg/id/rnsr/199911792B"
+    assert by_label["Alpha RLH"].linked == "name" and by_label["Alpha RLH"].type == "Cluster"
+    assert by_label["Amplitude Systeme"].linked == "fuzzy"
+    assert by_label["Amplitude Systeme"].iri == "https://w3id.org/photonics-kg/id/firm/amplitude-systemes"
+    assert by_label["Pessac"].linked is None
+    assert by_label["Pessac"].iri == "https://w3id.org/photonics-kg/id/place/pessac"
+
+
+GENERAL = [
+    ("La société Lumibird a racheté Saab Medical en 2018.", ("Lumibird", "acquired", "Saab Medical")),
+    ("Thales Angénieux, filiale du groupe Thales, est implantée à Saint-Héand.", ("Thales Angénieux", "subsidiaryOf", "Thales")),
+    ("Thales Angénieux, filiale du groupe Thales, est implantée à Saint-Héand.", ("Thales Angénieux", "locatedIn", "Saint-Héand")),
+    ("Créée en 2013 à Rennes, la start-up Cailabs développe des composants.", ("Cailabs", "createdIn", "2013")),
+    ("Créée en 2013 à Rennes, la start-up Cailabs développe des composants.", ("Cailabs", "locatedIn", "Rennes")),
+    ("Le laboratoire XLIM, unité mixte de recherche du CNRS et de l'Université de Limoges, est situé à Limoges.",
+     ("CNRS", "ownerOf", "XLIM")),
+    ("Le pôle ALPHA-RLH est membre de l'AFPC.", ("ALPHA-RLH", "memberOf", "AFPC")),
+    ("Le projet Nano-Lum est financé par l'ANR.", ("ANR", "sponsorOf", "Nano-Lum")),
+    ("Le CEA et Thales ont signé un accord de partenariat en 2019.", ("CEA", "partnerOf", "Thales")),
+    ("Marie Durand, présidente du pôle Optitec, a ouvert le salon.", ("Marie Durand", "managerOf", "Optitec")),
+    ("La société Photon Lines, basée à Saint-Germain-en-Laye, est spécialisée dans la vision industrielle.",
+     ("Photon Lines", "activeIn", "vision industrielle")),
+    ("Le pôle Optitec a été absorbé en 2024 par le pôle SCS.", ("Optitec", "mergedInto", "SCS")),
+]
+
+
+@pytest.mark.parametrize("text, fact", GENERAL)
+def test_general_french_patterns_without_a_store(extractor, text, fact):
+    result = extractor.extract_text(text, name="t.txt")
+    facts = {(r.s_label, r.p, r.o_label) for r in result.relations}
+    assert fact in facts, (facts, [(e.label, e.type) for e in result.entities])

@@ -121,7 +121,7 @@ MANAGER_ROLES = (
     "chairman", "chairwoman", "managing director", "maitre d oeuvre",
 )
 FOUNDER_ROLES = ("cofondateur", "co fondateur", "cofondatrice", "co fondatrice", "fondateur", "fondatrice",
-                 "founder", "co founder")
+                 "founder", "co founder")   # kept in step with relations._FOUNDER
 
 #: words that look like names at the start of a line but are not (page furniture, headings)
 NOT_NAMES = {

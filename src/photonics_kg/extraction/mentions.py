@@ -188,7 +188,7 @@ def _clean_ner(v: str, f: str, s: int, e: int, label: str):
             if nxt < b and v[nxt].isupper() and not _HEAD_START.match(f[a:b]) or fold(w.group()) in lx.NOT_NAMES and nxt < b and v[nxt].isupper():
                 a = nxt
         # a role before the name: "Directeur du CESTA"
-        m = re.match(r"(?:" + _alternation(lx.MANAGER_ROLES) + r")\s+(?:de la |de l'|du |des |de |d')", f[a:b])
+        m = re.match(r"(?:" + _alternation(lx.MANAGER_ROLES) + r")\s+(?:de la |de l'|du |des |de |d'|of )", f[a:b])
         if m and m.end() < b - a:
             a += m.end()
         if b - a < 2 or not any(c.isupper() for c in v[a:b]) and not _HEAD_START.match(f[a:b]):

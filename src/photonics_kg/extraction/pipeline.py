@@ -59,6 +59,7 @@ class ExtractedEntity:
     linked: str | None = None       #: how it was linked to the store (identifier, name, fuzzy) or None
     mentions: list[Mention] = field(default_factory=list)
     store_label: str | None = None
+    identifiers: dict = field(default_factory=dict)   #: SIREN, SIRET, RNSR the text gives
 
     def names(self) -> list[str]:
         return [self.label] + self.aliases
@@ -138,7 +139,7 @@ class Extractor:
         start, end = doc.body_start, len(text)
         mentions = find_mentions(text, v, f, start, end, ents, self.gazetteer)
         groups = _group(mentions, v, f)
-        entities = _entities(groups, self.gazetteer)
+        entities = _entities(groups, self.gazetteer, v)
         by_mention = {id(m): e.id for e in entities for m in e.mentions}
         rels = find_relations(text, v, f, start, end, mentions, by_mention, entities)
         # domains are kept when something is active in them or prioritises them
@@ -259,7 +260,27 @@ def _same_kind(a: Mention, b: Mention, loose: bool = False) -> bool:
     return a.type in _ORG and b.type in _ORG or min(a.strength, b.strength) < 2
 
 
-def _entities(groups: list[list[Mention]], gaz: Gazetteer) -> list[ExtractedEntity]:
+_IDENTIFIER = re.compile(r"^[^.;\n]{0,40}?\b(SIREN|SIRET|RNSR)\b\s*(?:n°|no|:|=)?\s*([0-9][0-9 ]{7,18}[0-9A-Z])")
+
+
+def _identifiers(group: list[Mention], v: str) -> dict[str, str]:
+    """Identifiers the text gives right after a name: "Keopsys (SIREN 420 858 955)"."""
+    from photonics_kg.loaders.curated import luhn_ok
+
+    out = {}
+    for m in group:
+        hit = _IDENTIFIER.match(v[m.end:m.end + 80])
+        if not hit:
+            continue
+        kind, value = hit.group(1).lower(), hit.group(2).replace(" ", "")
+        if kind == "siren" and re.fullmatch(r"\d{9}", value) and luhn_ok(value) or \
+                kind == "siret" and re.fullmatch(r"\d{14}", value) and luhn_ok(value) or \
+                kind == "rnsr" and re.fullmatch(r"\d{9}[A-Z]", value):
+            out[kind] = value
+    return out
+
+
+def _entities(groups: list[list[Mention]], gaz: Gazetteer, v: str = "") -> list[ExtractedEntity]:
     out = []
     k = -1
     for group in sorted(groups, key=lambda g: min(m.start for m in g)):
@@ -277,7 +298,14 @@ def _entities(groups: list[list[Mention]], gaz: Gazetteer) -> list[ExtractedEnti
                     names.append(name)
         entry = next((m.entry for m in group if m.entry is not None), None)
         linked = None
-        if entry is None:
+        identifiers = _identifiers(group, v) if v else {}
+        for kind, value in identifiers.items():
+            known = gaz.by_identifier(kind, value)
+            if known is not None:
+                entry, linked = known, "identifier"
+                etype = known.type
+                break
+        if linked is None and entry is None:
             link = None
             for name in names:
                 link = gaz.link(name, etype)
@@ -287,14 +315,14 @@ def _entities(groups: list[list[Mention]], gaz: Gazetteer) -> list[ExtractedEnti
                 entry, linked = link.entry, link.how
                 if link.how == "name" or best.strength < 3:
                     etype = entry.type if etype not in _ORG or entry.type in _ORG else etype
-        else:
+        elif linked is None:
             linked = "name"
         # the label: the name written most often, the first one on a tie
         counts = Counter(squash(m.text) for m in group)
         label = max(names, key=lambda n: (counts.get(n, 0), -names.index(n)))
         aliases = [n for n in names if n != label]
         try:
-            iri = str(entry.iri) if entry is not None else str(iris.entity_iri(etype, label))
+            iri = str(entry.iri) if entry is not None else str(iris.entity_iri(etype, label, identifiers))
         except ValueError:
             continue
         conf = max(m.confidence for m in group)
@@ -302,6 +330,7 @@ def _entities(groups: list[list[Mention]], gaz: Gazetteer) -> list[ExtractedEnti
         ent = ExtractedEntity(k, label, etype, aliases, sorted((m.start, m.end) for m in group), conf,
                               best.rule, iri, linked, group)
         ent.store_label = entry.label if entry is not None else None
+        ent.identifiers = identifiers
         out.append(ent)
     return out
 
@@ -334,7 +363,8 @@ def write_rdf(result: Extraction, writer=None):
             if entry_label:
                 aliases = [n for n in e.names() if n != entry_label]
                 label = entry_label
-        nodes[e.id] = writer.entity(Entity(e.type, label, aliases=aliases, iri=URIRef(e.iri)), ev)
+        nodes[e.id] = writer.entity(Entity(e.type, label, aliases=aliases, iri=URIRef(e.iri),
+                                           identifiers=e.identifiers if not e.linked else {}), ev)
     for r in result.relations:
         o = nodes[r.o] if isinstance(r.o, int) else r.o
         ev = Evidence(doc_iri, quote=r.quote, start=r.start, end=r.end, prefix=r.prefix, suffix=r.suffix,

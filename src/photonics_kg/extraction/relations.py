@@ -21,7 +21,7 @@ from photonics_kg.extraction.textutil import fold, squash
 ORG = {"Firm", "Cluster", "ResearchLab", "University", "PublicBody", "Association"}
 ACTOR = ORG | {"Programme", "Event"}
 E = r"⟦(\d+)⟧"
-ART = r"(?:(?:de la|a la|les|le|la|du|des|de|aux|au|a)\s+)?(?:l'|d')?\s*"
+ART = r"(?:(?:de la|a la|les|le|la|du|des|de|aux|au|a|the)\s+)?(?:l'|d')?\s*"
 YEAR = r"(?:19|20)\d\d"
 _ANAPHOR = re.compile(r"\b(?:(?:du|de la|de l'|au|a la|a l')\s*|(?:le|la|l'|ce|cette|cet)\s*)(?:nouvel(?:le)? |nouveau |meme |jeune |petit |petite )?"
                       r"(pole|cluster|groupe|societe|entreprise|association|institution|laboratoire|structure|entite|"
@@ -375,7 +375,8 @@ def r_owner_carried(doc, sent, add):
 def r_sponsor(doc, sent, add):
     for m in re.finditer(E + r"[^⟦.;]{0,40}?\b(?P<aux>(?:est|sont|a ete|ont ete|etait|etaient|sera|seront) (?:[a-z]+ )?)?"
                          r"(?:sponsorisee?s?|financee?s?|soutenue?s?|subventionnee?s?|parrainee?s?|cofinancee?s?|"
-                         r"accompagnee?s?) (?:[a-z]+ ){0,2}?par " + r"(?:les |le |la |l')?(?:groupes |societes |entreprises |groupe |societe )?", sent.skel):
+                         r"accompagnee?s?|funded|sponsored|financed|supported|backed) (?:[a-z]+ ){0,2}?(?:par|by) "
+                         + r"(?:les |le |la |l'|the )?(?:groupes |societes |entreprises |groupe |societe )?", sent.skel):
         target = sent.slot(m, 1)
         if m.group("aux"):    # "X, porté par Y, est sponsorisé par Z": the sentence's subject X
             first = _first_before(sent, m.start("aux"), ACTOR)
@@ -436,7 +437,7 @@ def r_partner(doc, sent, add):
         a, b = sent.slot(m, 1), sent.slot(m, 2)
         if a.type in ACTOR and b.type in ACTOR:
             add(a.entity, "partnerOf", b.entity, m.start(), m.end(), sent, "partnership-between", 0.75, dated=True)
-    for m in re.finditer(r"\ben partenariat avec " + ART + E, sent.skel):
+    for m in re.finditer(r"\b(?:en partenariat avec|in partnership with|partnered with|a partnership with) " + ART + E, sent.skel):
         b = sent.slot(m, 1)
         near = _nearest_before(sent, m.start(), ORG, skip={b.entity})
         if near and re.search(r"\bnous\b", sent.skel[near[0].end():m.start()]):
@@ -478,6 +479,7 @@ def r_merge(doc, sent, add):
 
 def r_acquire(doc, sent, add):
     for m in re.finditer(E + r"[^⟦.;]{0,30}?\b(?:a rachete|rachete|a acquis|acquiert|a repris|reprend|a absorbe|absorbe|"
+                         r"has acquired|acquired|acquires|bought|buys|took over|takes over|"
                          r"prend le controle (?:de|d')|a pris le controle (?:de|d'))\s+" + ART + r"(?:societe |groupe |entreprise |start-up )?" + E, sent.skel):
         a, b = sent.slot(m, 1), sent.slot(m, 2)
         if a.type in ORG and b.type in ORG:
@@ -516,8 +518,8 @@ def r_own(doc, sent, add):
 
 
 def r_subsidiary(doc, sent, add):
-    for m in re.finditer(E + r"\s*,?\s*(?:est |devient |une |la |l'un(?:e)? des )*(?:filiale|division|branche|composante|antenne)s?"
-                         r"(?: [a-z]+){0,2}? (?:de |du |d'|des )" + ART + E, sent.skel):
+    for m in re.finditer(E + r"\s*,?\s*(?:est |devient |une |la |l'un(?:e)? des |is |a |an |the )*(?:filiale|division|branche|composante|antenne|subsidiary)s?"
+                         r"(?: [a-z]+){0,2}? (?:de |du |d'|des |of )" + ART + E, sent.skel):
         a, b = sent.slot(m, 1), sent.slot(m, 2)
         if a.type in ORG and b.type in ORG:
             add(a.entity, "subsidiaryOf", b.entity, m.start(), m.end(), sent, "subsidiary-of", 0.8)
@@ -538,7 +540,7 @@ def r_ours(doc, sent, add):
 
 
 def r_member(doc, sent, add):
-    for m in re.finditer(E + r"[^.;⟦]{0,80}?\b(?:affiliee?s?|adherente?s?|membres?)(?: [a-z]+)? (?:a |au |aux |de |du |des |d')\s*" + ART, sent.skel):
+    for m in re.finditer(E + r"[^.;⟦]{0,80}?\b(?:affiliee?s?|adherente?s?|membres?|members?|affiliated)(?: [a-z]+)? (?:a |au |aux |de |du |des |d'|of |to )\s*" + ART, sent.skel):
         who = sent.slot(m, 1)
         items, last = _list_after(sent, m.end() - len(re.search(ART + r"$", m.group()).group()))
         for s in items:
@@ -551,7 +553,7 @@ _FOUNDER = r"(?:co-?fondat(?:eur|rice)|fondat(?:eur|rice))"
 
 
 def r_manager(doc, sent, add):
-    de = r"\s+(?:[a-z&-]+\s+){0,3}?(?:de la |de l'|du |des |de |d')\s*" + ART
+    de = r"\s+(?:[a-z&-]+\s+){0,3}?(?:de la |de l'|du |des |de |d'|of |at )\s*" + ART
     # "P, directeur général de X" / "P, cofondateur et PDG de X"
     for m in re.finditer(E + r"\s*,\s*(?:le |la |l'|notre |leur |son |sa |actuel |actuelle |nouveau |nouvelle )*"
                          r"(" + _FOUNDER + r"(?:\s+et\s+" + _ROLE + r")?|" + _ROLE + r"(?:\s+et\s+" + _FOUNDER + r")?)"
@@ -608,8 +610,8 @@ def _previous_org(doc, pos, types=ORG | {"Programme"}):
 
 
 def r_created(doc, sent, add):
-    verb = r"(?:creee?s?|fondee?s?|nee?s?|lancee?s?|imaginee?s?|inauguree?s?|etablie?s?|constituee?s?)"
-    when = r"(?:en |des |au debut de |debut |fin |courant |le \d{1,2} [a-z]+ |en [a-z]+ )*(" + YEAR + r")"
+    verb = r"(?:creee?s?|fondee?s?|nee?s?|lancee?s?|imaginee?s?|inauguree?s?|etablie?s?|constituee?s?|founded|created|established|launched)"
+    when = r"(?:en |des |au debut de |debut |fin |courant |le \d{1,2} [a-z]+ |en [a-z]+ |in )*(" + YEAR + r")"
     place = r"(?:\s+(?:a|au|en)\s+" + E + r")?"
     # "X, fondée en 2007", "X est né début 2017", "cette institution fondée en 1996 à Saint-Étienne"
     for m in re.finditer(E + r"\s*,?\s*(?:qui\s+)?(?:a ete |est |sont |ont ete |fut )?" + verb + r"\s+" + when + place, sent.skel):
@@ -675,9 +677,10 @@ def r_founded(doc, sent, add):
 
 def r_located(doc, sent, add):
     sk = sent.skel
-    where = r"\s+(?:a|au|aux|en|dans|sur)\s+(?:la |le |l')?(?:commune de |ville de |region |departement de )?" + E
+    where = r"\s+(?:a|au|aux|en|dans|sur|in|at)\s+(?:la |le |l'|the )?(?:commune de |ville de |region |departement de )?" + E
     verbs = (r"(?:implantee?s?|installee?s?|basee?s?|situee?s?|etablie?s?|localisee?s?|domiciliee?s?|presente?s?|"
-             r"qui produit|produit|produisent|s'est tenue?|se tient|se tiendra|a lieu|aura lieu|se trouve|est installee?)")
+             r"qui produit|produit|produisent|s'est tenue?|se tient|se tiendra|a lieu|aura lieu|se trouve|est installee?|"
+             r"based|headquartered|located|held|takes place|will take place)")
     for m in re.finditer(r"\b" + verbs + r"(?:\s+(?:depuis|deja|aujourd'hui|desormais|notamment|principalement)\b[^⟦.;,]{0,30}?)?" + where, sk):
         pl = sent.slot(m, 1)
         if pl.type != "Place":
