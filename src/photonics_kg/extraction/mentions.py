@@ -112,7 +112,10 @@ def find_mentions(text: str, v: str, f: str, start: int, end: int, ents, gaz: Ga
     cands.extend((1, m) for m in _colon_list_items(text, v, f, start, end))
 
     places = [(c[1].start, c[1].end) for c in cands if c[1].ner == "LOC" or c[1].type == "Place"]
-    cands.extend((1, m) for m in _descriptor_names(text, v, f, [c[1] for c in cands if c[0] == 0], start, end, places))
+    ner_spans = [(c[1].start, c[1].end) for c in cands if c[1].ner]
+    cands.extend((1, m) for m in _descriptor_names(text, v, f, [c[1] for c in cands if c[0] == 0], start, end, places,
+                                                   ner_spans))
+    cands.extend((2.5, m) for m in _acronyms(text, v, start, end))
     cands.extend((1, m) for m in _described_programmes(text, v, f, start, end))
     mentions = _resolve_overlaps(cands)
     mentions.sort(key=lambda m: m.start)
@@ -182,11 +185,16 @@ def _clean_ner(v: str, f: str, s: int, e: int, label: str):
                 changed = True
         # "Actualités de Photonics France", "Projet DEFI": page words and descriptors before a name
         w = _WORD.match(v, a)
-        if w and w.end() < b and (fold(w.group()) in lx.NOT_NAMES or fold(w.group()) in lx.DESCRIPTORS):
-            rest = re.match(r"\s+(?:(?:de|des|du|d'|de la)\s*)?", v[w.end():b])
-            nxt = w.end() + (rest.end() if rest else 0)
-            if nxt < b and v[nxt].isupper() and not _HEAD_START.match(f[a:b]) or fold(w.group()) in lx.NOT_NAMES and nxt < b and v[nxt].isupper():
-                a = nxt
+        if w and w.end() < b and fold(w.group()) in lx.NOT_NAMES:
+            rest = re.match(r"\s+(?:de|des|du|d'|de la)\s*", v[w.end():b])
+            if rest and w.end() + rest.end() < b and v[w.end() + rest.end()].isupper():
+                a = w.end() + rest.end()
+        elif w and w.end() < b and fold(w.group()) in lx.DESCRIPTORS:
+            rest = re.match(r"\s+", v[w.end():b])
+            if rest and w.end() + rest.end() < b and v[w.end() + rest.end()].isupper():
+                a = w.end() + rest.end()
+        if re.match(r"ex-", f[a:b]) and b - a > 4:
+            a += 3      # "(Ex-Aquitaine)": the former name or région
         # a role before the name: "Directeur du CESTA"
         m = re.match(r"(?:" + _alternation(lx.MANAGER_ROLES) + r")\s+(?:de la |de l'|du |des |de |d'|of )", f[a:b])
         if m and m.end() < b - a:
@@ -235,7 +243,7 @@ def _chunk_name(v: str, pos: int, limit: int) -> tuple[int, int] | None:
     return words[0].start(), out_end
 
 
-def _descriptor_names(text, v, f, mentions, start, end, places=()):
+def _descriptor_names(text, v, f, mentions, start, end, places=(), ner_spans=()):
     """Names right after a descriptor that no other candidate covers: "la société Keopsys".
 
     A place ending the chunk is left out: "salon Optics Valley of China de Wuhan".
@@ -252,6 +260,9 @@ def _descriptor_names(text, v, f, mentions, start, end, places=()):
         if not span:
             continue
         s, e = span
+        for a, b in ner_spans:     # "le pôle Solutions communicantes sécurisées": NER knows where it ends
+            if a <= s < b and b > e and not re.search(r"[,;:.()«»\"\n]", v[e:b]):
+                e = b
         tail = re.search(r"\s(?:de |d')\s*([^\s']+)$", v[s:e])
         if tail and any(a == s + tail.start(1) and b == e for a, b in places):
             e = s + tail.start()
@@ -261,6 +272,26 @@ def _descriptor_names(text, v, f, mentions, start, end, places=()):
             continue
         out.append(Mention(s, e, text[s:e], None, "pattern:descriptor", 1, 0.7))
         covered.append((s, e))
+    return out
+
+
+_ACRONYM = re.compile(r"(?<![\w-])[A-Z][A-Z0-9&-]{1,7}(?![\w-])")
+
+
+def _acronyms(text, v, start, end):
+    """Capitalised acronyms NER missed ("la DGA", "l'ENS Rennes"), with a capitalised word after them."""
+    out = []
+    for m in _ACRONYM.finditer(v, start, end):
+        if not is_acronym(m.group()) or fold(m.group()) in lx.NOT_NAMES:
+            continue
+        line_start = v.rfind("\n", 0, m.start()) + 1
+        line_end = v.find("\n", m.end())
+        line = v[line_start:line_end if line_end >= 0 else end]
+        if sum(1 for c in line if c.isupper()) > 0.6 * sum(1 for c in line if c.isalpha()):
+            continue    # an upper-case heading
+        span = _chunk_name(v, m.start(), min(end, m.end() + 40))
+        s, e = span if span and span[0] == m.start() else (m.start(), m.end())
+        out.append(Mention(s, e, text[s:e], None, "pattern:acronym", 1, 0.6))
     return out
 
 
@@ -420,7 +451,7 @@ def _type(m: Mention, text: str, v: str, f: str) -> None:
             ds = max(0, m.start - 60) + d.start("desc")
             m.desc = squash(text[ds:max(0, m.start - 60) + d.end("desc")])
             m.desc_start = ds
-            m.desc_alias = alias and not d.group("adj") and not re.search(r"\b(de|du|des|d')\s*$", d.group())
+            m.desc_alias = (alias or text[ds:ds + 1].isupper()) and not d.group("adj")
     # 3: an apposition after the name: "Alphanov, un centre technologique" (not after "à Rennes,")
     a = _APPOSITION.match(f, m.end, min(len(f), m.end + 80))
     if a and _LOCATIVE.search(before) and m.ner in (None, "LOC") and m.strength < 4:
@@ -436,7 +467,7 @@ def _type(m: Mention, text: str, v: str, f: str) -> None:
         _set(m, "Firm", 3)
     # 2: context
     if m.strength < 2:
-        if re.search(r"\bchez\s+$", before):
+        if re.search(r"\bchez\s+$|\b(?:site|usine|siege|etablissement|filiale|actionnaires?|dirigeants?|salaries) (?:de |d')$", before):
             _set(m, "Firm", 2)
         elif re.search(r"\b(?:affiliee?s?|adherente?s?|membres?)\s+(?:a la |a l'|au |aux |de la |du |des |de l'|a |de )$", before) and m.ner != "PER":
             _set(m, "Association", 2)

@@ -214,8 +214,11 @@ def _group(mentions: list[Mention], v: str, f: str) -> list[list[Mention]]:
         between = v[prev.end:m.start]
         # "Laser Mégajoule (LMJ)", "CNOP (Comité National ...)", "Alpha-RLH (RLH pour « ... »)"
         if m.rule in ("pattern:parenthesis", "pattern:expansion") or re.fullmatch(r"\s*\(\s*", between):
-            if re.fullmatch(r"\s*\(\s*(?:\S+ pour [«\"]\s*)?", between) and _same_kind(prev, m, loose=True):
-                uf.union(i - 1, i)
+            paren = v.rfind("(", 0, m.start)
+            before = [j for j in range(i - 1, max(-1, i - 4), -1)
+                      if paren >= 0 and mentions[j].end <= paren and not v[mentions[j].end:paren].strip(" »\"")]
+            if before and re.fullmatch(r"\(\s*(?:\S+ pour [«\"]\s*)?", v[paren:m.start]) and _same_kind(mentions[before[0]], m, loose=True):
+                uf.union(before[0], i)
                 continue
         # former names: "POPsud, imaginé en 1999 ..., devenu Optitec", "Areva (ex-CEA Industrie)"
         if _RENAME_BETWEEN.match(f[prev.end:m.start]) and _same_kind(prev, m, loose=True) and m.type != "Place":
