@@ -189,7 +189,7 @@ def _clean_ner(v: str, f: str, s: int, e: int, label: str):
             rest = re.match(r"\s+(?:de|des|du|d'|de la)\s*", v[w.end():b])
             if rest and w.end() + rest.end() < b and v[w.end() + rest.end()].isupper():
                 a = w.end() + rest.end()
-        elif w and w.end() < b and fold(w.group()) in lx.DESCRIPTORS:
+        elif w and w.end() < b and fold(w.group()) in lx.DESCRIPTORS and w.group()[:1].islower():
             rest = re.match(r"\s+", v[w.end():b])
             if rest and w.end() + rest.end() < b and v[w.end() + rest.end()].isupper():
                 a = w.end() + rest.end()

@@ -169,8 +169,8 @@ class Extractor:
 
 
 # -- grouping mentions into entities -----------------------------------------------------------
-_RENAME_BETWEEN = re.compile(r"^\s*(?:,\s*)?(?:[^.;]{0,60}?,\s*)?(?:devenue?s?|qui deviendra|qui devient|renommee?s?|rebaptisee?s?|"
-                             r"desormais appelee?s?|nouveau nom (?:de |d')|anciennement|ex-)\s*(?:le |la |l')?\s*$")
+_RENAME_BETWEEN = re.compile(r"^[\s),]*(?:[^.;]{0,60}?,\s*)?(?:devenue?s?|qui deviendra|qui devient|renommee?s?|rebaptisee?s?|"
+                             r"desormais appelee?s?|nouveau nom (?:de |d')|anciennement|ex-)\s*(?:le |la |l')?(?:[a-z]+\s+)?$")
 
 
 class _UF:
@@ -238,12 +238,24 @@ def _group(mentions: list[Mention], v: str, f: str) -> list[list[Mention]]:
         # "Orano -nouveau nom d'Areva-"
         if re.fullmatch(r"\s*[-–(,]\s*nouveau nom (?:de |d')\s*", f[prev.end:m.start]):
             uf.union(i - 1, i)
-    # programme names with a qualifier: "phase V" and "phase V des pôles de compétitivité"
-    keys = [(fold(m.text), i) for i, m in enumerate(mentions) if m.type == "Programme"]
+    # names with a qualifier: "phase V" and "phase V des pôles de compétitivité", "Pôle optique"
+    # and "Pôle optique Rhône-Alpes" (same type, the short name of two words or more)
+    keys = [(fold(m.text), i) for i, m in enumerate(mentions) if m.type and m.type not in ("Place", "Person", "Domain")]
     for k1, i in keys:
         for k2, j in keys:
-            if len(k1.split()) >= 2 and k2.startswith(k1 + " de"):
+            if i == j or len(k1.split()) < 2 or not k2.startswith(k1 + " "):
+                continue
+            extra = k2[len(k1) + 1:].split()
+            if mentions[i].type == "Programme" and extra[0] in ("de", "des", "du", "d") or \
+                    mentions[i].type == mentions[j].type and 1 <= len(extra) <= 2 and extra[0] not in ("de", "des", "du", "d", "et"):
                 uf.union(i, j)
+    # an acronym and the name it abbreviates: "la BEI" and "la Banque Européenne d'Investissement"
+    names = [(_initials(m.text), i) for i, m in enumerate(mentions) if m.type and not is_acronym(m.text)]
+    for i, m in enumerate(mentions):
+        if is_acronym(m.text) and 2 <= len(m.text) <= 6 and m.text.isalpha():
+            hits = {uf.find(j) for ini, j in names if ini == m.text.upper() and _same_kind(mentions[j], m, loose=True)}
+            if len(hits) == 1:
+                uf.union(hits.pop(), i)
     groups: dict[int, list[Mention]] = {}
     for i, m in enumerate(mentions):
         groups.setdefault(uf.find(i), []).append(m)
@@ -251,6 +263,17 @@ def _group(mentions: list[Mention], v: str, f: str) -> list[list[Mention]]:
 
 
 _ORG = {"Firm", "Cluster", "ResearchLab", "University", "PublicBody", "Association"}
+_SMALL = {"de", "des", "du", "d", "la", "le", "les", "l", "et", "en", "pour", "a", "au", "aux", "of", "the", "and", "for"}
+
+
+def _initials(name: str) -> str:
+    """"Banque Européenne d'Investissement" -> "BEI" (small words left out).
+
+    >>> _initials("Association française des pôles de compétitivité")
+    'AFPC'
+    """
+    words = [w for w in re.split(r"[\s'’-]+", name) if w and w.lower() not in _SMALL]
+    return "".join(w[0] for w in words).upper()
 
 
 def _same_kind(a: Mention, b: Mention, loose: bool = False) -> bool:
