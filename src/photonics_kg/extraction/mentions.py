@@ -72,7 +72,7 @@ _INSTITUTIONS = [
     (re.compile(r"\b(?:etat|region|parlement|senat|assemblee nationale)\b"), "PublicBody", True),
     (re.compile(r"\bphase (?:i|ii|iii|iv|v|vi|vii|viii)\b(?: des poles de competitivite)?"), "Programme", "numeral"),
     (re.compile(r"\bpalais des congres (?:de |d')[a-z-]+"), "Place", False),
-    (re.compile(r"(?<=de la )region [a-z-]+(?= [a-z])"), "PublicBody", "role"),
+    (re.compile(r"(?<=de la )region [a-z-]+\b"), "PublicBody", "role"),
 ]
 _ROLE_BEFORE = re.compile(r"(?:president|presidente|conseil|elu|elue)[\w\s,'-]{0,30}de la $")
 
@@ -497,6 +497,10 @@ def _propagate_list_types(v: str, f: str, mentions: list[Mention]) -> None:
         while j + 1 < len(mentions) and re.fullmatch(r"\s*(?:,|,?\s*et|,?\s*ou)\s*(?:l'|le |la |les )?",
                                                       v[mentions[j].end:mentions[j + 1].start]):
             j += 1
+        joined = [v[mentions[k].end:mentions[k + 1].start] for k in range(i, j)]
+        if j > i and not any(re.search(r"\b(?:et|ou)\b", x) for x in joined) and not all(
+                m.rule == "pattern:list" for m in mentions[i:j + 1]):
+            j = i     # "de l'ENS Rennes, Cailabs illustre": a comma alone does not make a list
         if j > i:
             group = mentions[i:j + 1]
             head = next((m for m in group if m.desc and m.strength >= 3), None)
