@@ -181,7 +181,8 @@ class _Doc:
             if s.anaphor:
                 continue
             e = self.entities.get(s.entity)
-            if e is not None and any(m.desc and noun in fold(m.desc).split() for m in e.mentions):
+            if e is not None and (any(m.desc and noun in fold(m.desc).split() for m in e.mentions)
+                                  or any(noun in fold(n).split() for n in e.names())):
                 return s.entity
         return None
 
@@ -764,8 +765,9 @@ def r_domains(doc, sent, add):
     for rx, p in triggers:
         for m in re.finditer(rx, sk):
             subj = _domain_subject(doc, sent, m, attributive=p == "activeIn")
-            if p == "market" and subj is None:
-                subj = doc.topic     # "l'offre française sur le marché chinois du micro-usinage"
+            if p == "market":     # "l'offre française sur le marché chinois du micro-usinage"
+                near = _nearest_before(sent, m.start(), ACTOR)
+                subj = near[1].entity if near and m.start() - near[0].end() <= 40 else doc.topic
             if subj is None:
                 continue
             items = _domain_items(doc, sent, m.end())
@@ -842,7 +844,7 @@ def _domain_items(doc, sent, pos, colon=False):
         close = re.search(r"[»\"]", blank[pos + 1:])
         return [(pos + 1, pos + 1 + close.start())] if close else []
     end = len(sk)
-    stop = re.compile(r"[.;:?!»]|" + E).search
+    stop = re.compile(r"[.;:?!»]|\s[—–-]\s|" + E).search
     k = pos
     while True:
         mm = stop(blank, k)
@@ -854,17 +856,21 @@ def _domain_items(doc, sent, pos, colon=False):
         end = mm.start()
         break
     segment = blank[pos:end]
+    if not re.search(r"\s(?:et|ou)\s", segment) and "," in segment:
+        segment = segment[:segment.index(",")]     # "A, confirme X": one item, then another clause
     items = []
     for part in re.finditer(r"[^,]+", segment):
         a0 = pos + part.start()
         chunk = part.group()
         if part.start() > 0 and re.match(r"\s*(?:un|une|il|elle|ils|elles|on|nous|ce|cette|cet|ces|qui|que|dont|sans|avec|se|s')\b", chunk):
             break    # a new clause, not another item
-        if " pour " in chunk:   # "les services de traitement de l'image pour la Défense": the markets
-            cut = chunk.rindex(" pour ") + len(" pour ")
-            a0, chunk = a0 + cut, chunk[cut:]
         for sub in re.finditer(r"(?:(?<=^)|(?<=\set\s)|(?<=\sou\s))(.+?)(?=\s+et\s+|\s+ou\s+|$)", chunk):
             a, b = a0 + sub.start(1), a0 + sub.end(1)
+            # "les services de traitement de l'image pour la Défense": the markets served
+            pour = re.search(r"\bpour\s+", sk[a:b])
+            if pour and re.match(r"\s*(?:dans |sur )?(?:les |des |de |d')?(?:services|technologies|solutions|produits|equipements|"
+                                 r"applications|systemes|outils|composants)\b", sk[a:a + pour.start()]):
+                a += pour.end()
             item = _trim_item(sk, a, b)
             if item:
                 items.append(item)
@@ -1026,7 +1032,7 @@ def r_offers(doc, sent, add):
             if subj is not None:
                 add(subj, "offers", literal, m.start(), b, sent, "offers:" + rule, 0.55)
     # "défend les intérêts de la filière", "défense des intérêts de la filière"
-    for m in re.finditer(r"\b(?P<o>(?:defend|defendent|defendre|(?:defense|⟦\d+⟧) des) (?:les )?interets (?:de la|du|des|de l') ?[a-z-]+)", sk):
+    for m in re.finditer(r"(?P<o>(?:\b(?:defend|defendent|defendre)|(?:\bdefense|⟦\d+⟧) des) (?:les )?interets (?:de la|du|des|de l') ?[a-z-]+)", sk):
         n = _first_before(sent, m.start(), ORG)
         if n:
             qs, qe = sent.span(m.start("o"), m.end("o"))
