@@ -34,6 +34,7 @@ class Mention:
     ner: str | None = None           #: the spaCy label, when NER found the span
     group: int = -1
     links: list[int] = field(default_factory=list)   #: mentions of the same entity (by index)
+    core: str | None = None          #: the name without its typing noun: "DEFI Photonique" in "Projet DEFI Photonique"
 
     @property
     def key(self) -> str:
@@ -41,6 +42,8 @@ class Mention:
 
     def names(self) -> list[str]:
         out = [squash(self.text)]
+        if self.core:
+            out.append(squash(self.core))
         if self.desc and self.desc_alias:
             out.append(squash(self.desc + " " + self.text))
         return out
@@ -260,6 +263,11 @@ def _descriptor_names(text, v, f, mentions, start, end, places=(), ner_spans=())
         if not span:
             continue
         s, e = span
+        desc_key = " ".join(re.split(r"[\s'-]+", f[m.start():pos].strip(" «\"")))
+        core = None
+        if v[m.start():m.start() + 1].isupper() and desc_key in lx.NAME_HEADS:
+            core = (s, e)
+            s = m.start()          # "Laboratoire Charles Fabry", "Pôle Avenia": the noun is part of the name
         for a, b in ner_spans:     # "le pôle Solutions communicantes sécurisées": NER knows where it ends
             if a <= s < b and b > e and not re.search(r"[,;:.()«»\"\n]", v[e:b]):
                 e = b
@@ -270,7 +278,10 @@ def _descriptor_names(text, v, f, mentions, start, end, places=(), ner_spans=())
             continue
         if fold(v[s:e]) in lx.NOT_NAMES:
             continue
-        out.append(Mention(s, e, text[s:e], None, "pattern:descriptor", 1, 0.7))
+        mention = Mention(s, e, text[s:e], None, "pattern:descriptor", 1, 0.7)
+        if core:
+            mention.core = text[core[0]:e]
+        out.append(mention)
         covered.append((s, e))
     return out
 
@@ -313,8 +324,12 @@ def _parentheses(text, v, f, start, end, others):
             e2 = s_in + pm.end(2)
             out.append(Mention(s2, e2, text[s2:e2], None, "pattern:expansion", 1, 0.8))
             continue
-        if low.startswith("ex-") or low.startswith("anciennement "):
-            continue   # former names and places: see relations
+        if low.startswith("ex-") and len(inner) > 4:
+            # "(Ex-Aquitaine)": a former région or a former name (grouped, or placed, later)
+            out.append(Mention(s_in + 3, e_in, text[s_in + 3:e_in], None, "pattern:former", 1, 0.7))
+            continue
+        if low.startswith("anciennement "):
+            continue
         if not (is_acronym(inner) or is_capitalised(inner)):
             continue
         out.append(Mention(s_in, e_in, text[s_in:e_in], None, "pattern:parenthesis", 1, 0.8))
@@ -473,6 +488,9 @@ def _type(m: Mention, text: str, v: str, f: str) -> None:
             _set(m, "Association", 2)
         elif _LOCATIVE.search(before) and m.ner in (None, "LOC") and m.type in (None, "Place"):
             _set(m, "Place", 2)
+    # a former région: "La Route des Lasers (Ex-Aquitaine)"
+    if m.type is None and m.rule == "pattern:former" and len(v[m.start:m.end].split()) == 1 and m.ner != "ORG":
+        _set(m, "Place", 1.5)
     # 1: the NER label
     if m.type is None:
         words = v[m.start:m.end].split()

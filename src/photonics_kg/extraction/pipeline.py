@@ -170,7 +170,9 @@ class Extractor:
 
 # -- grouping mentions into entities -----------------------------------------------------------
 _RENAME_BETWEEN = re.compile(r"^[\s),]*(?:[^.;]{0,60}?,\s*)?(?:devenue?s?|qui deviendra|qui devient|renommee?s?|rebaptisee?s?|"
-                             r"desormais appelee?s?|nouveau nom (?:de |d')|anciennement|ex-)\s*(?:le |la |l')?(?:[a-z]+\s+)?$")
+                             r"desormais appelee?s?|nouveau nom (?:de |d')|anciennement|ex-|que l'on appelle(?: plus simplement| aussi)?|"
+                             r"(?:aussi |egalement )?appelee?s?(?: plus simplement| aussi)?|dite?s?|alias|"
+                             r"connue?s? sous le nom (?:de |d'))\s*(?:le |la |l')?(?:[a-z]+\s+)?$")
 
 
 class _UF:
