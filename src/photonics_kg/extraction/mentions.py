@@ -522,7 +522,6 @@ def _propagate_list_types(v: str, f: str, mentions: list[Mention]) -> None:
         if j > i:
             group = mentions[i:j + 1]
             head = next((m for m in group if m.desc and m.strength >= 3), None)
-            colon = all(m.rule == "pattern:list" or m.strength < 3 for m in group)
             if head is not None:
                 for m in group:
                     if m.strength < 3 and m.type != "Person":

@@ -668,9 +668,7 @@ def r_founded(doc, sent, add):
     # "L'association a pris naissance de la rencontre de l'université X et de l'industriel Y"
     for m in re.finditer(E + r"\s+(?:a pris naissance|est nee?|est issue?)\s+de la rencontre (?:de |d'|entre )" + ART + r"(?:[a-z]+ )?", sent.skel):
         target = sent.slot(m, 1)
-        items, last = _list_after(sent, m.end() - 0, loose=False)
-        if not items:
-            mm = re.compile(E).match(sent.skel, m.end())
+        items, last = _list_after(sent, m.end())
         for s in items:
             if s.type in ORG and s.entity != target.entity:
                 add(s.entity, "founded", target.entity, m.start(), last, sent, "born-of-meeting", 0.7)
@@ -1065,15 +1063,14 @@ def r_demonym(doc, sent, add):
         for pid, name in places.items():
             stem = name.replace(" ", "")[:5]
             if len(stem) >= 5 and adj.startswith(stem):
-                targets = [s]
-                # "les deux pôles girondins Alpha-RLH et Xylofutur"
+                # "les deux pôles girondins Alpha-RLH et Xylofutur": the adjective qualifies the list
                 k = sent.skel.find(f"⟦{i}⟧")
-                more, _ = _list_after(sent, k + len(f"⟦{i}⟧") - len(f"⟦{i}⟧"))
-                targets = more or [s]
-                for t in targets:
+                if k < 0:
+                    continue
+                targets, last = _list_after(sent, k)
+                for t in targets or [s]:
                     if t.type in ACTOR:
-                        a = k - len(m.group(0)) if k >= 0 else 0
-                        add(t.entity, "locatedIn", pid, max(0, sent.skel.rfind(adj, 0, max(k, 0))), k + len(f"⟦{i}⟧"), sent, "demonym", 0.6)
+                        add(t.entity, "locatedIn", pid, k, max(last, k + len(f"⟦{i}⟧")), sent, "demonym", 0.6)
 
 
 RULES = [r_owner_carried, r_sponsor, r_partner, r_merge, r_acquire, r_own, r_subsidiary, r_ours, r_member, r_manager,
