@@ -265,6 +265,7 @@ def _group(mentions: list[Mention], v: str, f: str) -> list[list[Mention]]:
 
 
 _ORG = {"Firm", "Cluster", "ResearchLab", "University", "PublicBody", "Association"}
+_GENERIC_HEADS = {"projet", "programme", "project", "program"}
 _SMALL = {"de", "des", "du", "d", "la", "le", "les", "l", "et", "en", "pour", "a", "au", "aux", "of", "the", "and", "for"}
 
 
@@ -345,8 +346,10 @@ def _entities(groups: list[list[Mention]], gaz: Gazetteer, v: str = "") -> list[
                     etype = entry.type if etype not in _ORG or entry.type in _ORG else etype
         elif linked is None:
             linked = "name"
-        # the label: the name written most often, the first one on a tie
-        counts = Counter(squash(m.text) for m in group)
+        # the label: the name written most often, the first one on a tie ("Projet DEFI Photonique"
+        # counts as "DEFI Photonique": a project is named without the word)
+        counts = Counter(squash(m.core) if m.core and fold(m.text).split()[0] in _GENERIC_HEADS else squash(m.text)
+                         for m in group)
         label = max(names, key=lambda n: (counts.get(n, 0), -names.index(n)))
         aliases = [n for n in names if n != label]
         try:
