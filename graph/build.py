@@ -59,19 +59,29 @@ def parse_source(text: str) -> SourceSpec:
 
 
 def expand(spec: SourceSpec) -> list[SourceSpec]:
-    """A folder given without a loader stands for the loadable files in it."""
-    if spec.path.is_dir() and not getattr(spec.loader, "reads_folders", False):
-        found = []
-        for child in sorted(spec.path.iterdir()):
-            if child.is_file() and not child.name.startswith("."):
-                try:
-                    found.append(SourceSpec(base.detect(child), child, str(child)))
-                except SourceError:
-                    continue
-        if not found:
-            raise SourceError("the folder holds no file any loader reads", path=spec.path)
-        return found
-    return [spec]
+    """A folder given without a loader stands for the loadable files in it.
+
+    A loader that reads folders (documents) takes the folder itself; the folder's other files
+    still go to their own loaders.
+    """
+    if not spec.path.is_dir():
+        return [spec]
+    whole = getattr(spec.loader, "reads_folders", False)
+    found = []
+    for child in sorted(spec.path.iterdir()):
+        if child.is_file() and not child.name.startswith("."):
+            try:
+                loader = base.detect(child)
+            except SourceError:
+                continue
+            if whole and loader.name == spec.loader.name:
+                continue
+            found.append(SourceSpec(loader, child, str(child)))
+    if whole:
+        found.append(spec)   # after the others: their entities are known when documents are read
+    if not found:
+        raise SourceError("the folder holds no file any loader reads", path=spec.path)
+    return found
 
 
 def _sha256(path: Path) -> str:
@@ -120,6 +130,8 @@ def build(store: KGStore, sources: list[str | SourceSpec] | None = None, *, forc
             rep.triples = store.graph_info(expected)["triples"]
             report.reports.append(rep)
             continue
+        spec.loader.store = store
+        spec.loader.earlier = [lg.graph for _, _, gs, _ in pending for lg in gs]
         loaded = spec.loader.load(spec.path, rep)
         rep.seconds = time.perf_counter() - t0
         pending.append((spec, rep, loaded, info))
@@ -138,6 +150,8 @@ def build(store: KGStore, sources: list[str | SourceSpec] | None = None, *, forc
         rep.seconds += time.perf_counter() - t0
     for rep in report.reports:
         log(rep.summary())
+        for note in rep.notes if rep.loader == "documents" else ():
+            log(f"  {note}")
         for rej in rep.rejected[:20]:
             log(f"  rejected {rep.source}:{rej.line or '?'}: {rej.field or ''}: {rej.reason}")
 

@@ -6,7 +6,7 @@ name with :func:`register`; ``photonics-kg build LOADER=PATH`` picks one by name
 is offered to each loader's :meth:`Loader.sniff` in turn (registry files are recognised by their
 header, documents by their extension).
 
->>> {'curated', 'ontology', 'rdf'} <= set(available())
+>>> {"curated", "ontology", "rdf"} <= set(available())
 True
 """
 
@@ -80,6 +80,13 @@ class Loader:
     version: ClassVar[str] = __version__
     #: file name endings this loader reads (for error messages and sniffing)
     extensions: ClassVar[tuple[str, ...]] = ()
+    #: True when the loader takes a whole folder itself (build then passes the folder)
+    reads_folders: ClassVar[bool] = False
+    #: the store being built, set by ``graph.build.build`` before :meth:`load`, for loaders that
+    #: need what is already known (the document extractor's gazetteer); None when loading alone
+    store = None
+    #: graphs read earlier in the same build (not yet in the store), for the same purpose
+    earlier: list = []
 
     @classmethod
     def sniff(cls, path: Path) -> bool:
