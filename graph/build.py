@@ -21,6 +21,7 @@ from photonics_kg import iri as iris
 from photonics_kg.config import package_file, sample_sources
 from photonics_kg.errors import ConfigError, SourceError
 from photonics_kg.graph.store import KGStore, LoadResult, SourceInfo
+from photonics_kg.graph.storedir import crash_point
 from photonics_kg.loaders import base
 from photonics_kg.loaders.base import LoadedGraph, LoadReport
 
@@ -120,6 +121,7 @@ def build(store: KGStore, sources: list[str] | None = None, *, force: bool = Fal
         rep.seconds = time.perf_counter() - t0
         pending.append((spec, rep, loaded, info))
         report.reports.append(rep)
+        crash_point("after-read")
 
     # phase 2: write, one transaction per graph
     for spec, rep, loaded, info in pending:
@@ -131,6 +133,7 @@ def build(store: KGStore, sources: list[str] | None = None, *, force: bool = Fal
             result = store.replace_graph(lg.graph_iri, lg.graph, ginfo)
             report.graphs.append(result)
             rep.triples += result.triples
+            crash_point("after-write")
         rep.seconds += time.perf_counter() - t0
     for rep in report.reports:
         log(rep.summary())
