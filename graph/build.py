@@ -103,12 +103,18 @@ def build(store: KGStore, sources: list[str] | None = None, *, force: bool = Fal
 
     # phase 1: read and check every source; nothing is written yet
     pending: list[tuple[SourceSpec, LoadReport, list[LoadedGraph], SourceInfo | None]] = []
+    failed: list[SourceError] = []
     bar = tqdm(specs, desc="reading sources", unit="source", disable=progress is False or (progress is None and not sys.stderr.isatty()))
     for spec in bar:
         bar.set_postfix_str(spec.path.name)
         rep = LoadReport(source=spec.display, loader=spec.loader.name)
         t0 = time.perf_counter()
-        sha = _sha256(spec.path)
+        try:
+            check_readable(spec.path)
+            sha = _sha256(spec.path)
+        except (SourceError, OSError) as exc:
+            failed.append(_as_source_error(exc, spec))
+            continue
         info = SourceInfo(loader=spec.loader.name, source=spec.display, sha256=sha,
                           loader_version=spec.loader.version)
         expected = iris.graph_iri(spec.loader.name, spec.path.stem)
@@ -117,11 +123,21 @@ def build(store: KGStore, sources: list[str] | None = None, *, force: bool = Fal
             rep.triples = store.graph_info(expected)["triples"]
             report.reports.append(rep)
             continue
-        loaded = spec.loader.load(spec.path, rep)
+        try:
+            loaded = spec.loader.load(spec.path, rep)
+            check_something_loaded(spec, rep, loaded)
+        except Exception as exc:  # noqa: BLE001 - every source is read, then all failures reported
+            failed.append(_as_source_error(exc, spec))
+            continue
         rep.seconds = time.perf_counter() - t0
         pending.append((spec, rep, loaded, info))
         report.reports.append(rep)
         crash_point("after-read")
+
+    if failed:
+        raise failed[0] if len(failed) == 1 else SourceError(
+            f"{len(failed)} of {len(specs)} sources cannot be loaded; nothing was written\n"
+            + "\n".join(str(e) for e in failed))
 
     # phase 2: write, one transaction per graph
     for spec, rep, loaded, info in pending:
@@ -146,6 +162,42 @@ def build(store: KGStore, sources: list[str] | None = None, *, force: bool = Fal
         log(f"derived: {d.graph.rsplit('/', 1)[-1]}: {'unchanged, kept' if d.skipped else str(d.triples) + ' triples'}")
     report.seconds = time.perf_counter() - started
     return report
+
+
+def check_readable(path: Path) -> None:
+    """Refuse what is not a regular file or folder (a FIFO or a device would block or never end)."""
+    if path.is_dir():
+        return
+    if not path.is_file():
+        kind = "missing" if not path.exists() else "not a regular file (a pipe, a device, a socket?)"
+        raise SourceError(kind, path=path)
+    with open(path, "rb"):                  # permission problems surface here, named
+        pass
+
+
+def check_something_loaded(spec: SourceSpec, rep: LoadReport, loaded: list[LoadedGraph]) -> None:
+    """A source whose every row was rejected loads nothing: that is an error (exit 2), not a report.
+
+    Loaders that reject rows (registries) report them in ``rep.rejected`` and load the rest; when
+    there is no rest, the build refuses the source so the maintainer sees it.
+    """
+    if rep.rejected and rep.rows_read and len(rep.rejected) >= rep.rows_read \
+            and not any(len(lg.graph) for lg in loaded):
+        shown = [(r.line, r.field, r.reason) for r in rep.rejected]
+        raise SourceError(f"nothing to load: all {rep.rows_read} record(s) rejected", path=spec.path, problems=shown)
+
+
+def _as_source_error(exc: BaseException, spec: SourceSpec) -> SourceError:
+    """A failure while reading a source, as the SourceError the user sees."""
+    if isinstance(exc, SourceError):
+        return exc
+    if isinstance(exc, OSError):
+        return SourceError(f"cannot read: {exc.strerror or exc}", path=spec.path)
+    if isinstance(exc, (ConfigError,)):
+        return SourceError(str(exc), path=spec.path)
+    # a loader bug on odd input: say so plainly, name the file, keep the store as it was
+    return SourceError(f"the {spec.loader.name} loader failed on this file ({type(exc).__name__}: {exc}); "
+                       f"this is a bug in photonics-kg: please report it with the file", path=spec.path)
 
 
 def derive(store: KGStore, *, force: bool = False) -> list[LoadResult]:
