@@ -104,17 +104,23 @@ def term_to_sparql(term) -> str:
 
     >>> term_to_sparql(Literal('a "quoted" } # DROP ALL'))
     '"a \\\\"quoted\\\\" } # DROP ALL"'
+    >>> print(term_to_sparql(Literal("C:" + chr(92) + "users")))   # a backslash, then u
+    "C:\\\\\\U00000075sers"
     """
     if isinstance(term, URIRef):
-        if _UNSAFE_IRI.search(str(term)):
+        if _UNSAFE_IRI.search(str(term)) or not _valid_iri(str(term)):
             raise QueryError(f"{str(term)!r} is not a valid IRI")
         return f"<{term}>"
     if isinstance(term, Literal):
         text = str(term)
         out = []
-        for ch in text:
+        for i, ch in enumerate(text):
             if ch == "\\":
                 out.append("\\\\")
+            elif ch in "uU" and i and text[i - 1] == "\\":
+                # SPARQL 1.1 (sec. 19.2) lets engines expand \uXXXX anywhere before parsing
+                # (rdflib does): after an escaped backslash, a plain u would be read as one
+                out.append(f"\\U{ord(ch):08X}")
             elif ch == '"':
                 out.append('\\"')
             elif ch == "\n":
@@ -124,7 +130,9 @@ def term_to_sparql(term) -> str:
             elif ch == "\t":
                 out.append("\\t")
             elif ord(ch) < 0x20:
-                out.append(f"\\u{ord(ch):04X}")
+                # eight digits: a four-digit escape followed by hex digits ("\u0001abcd") is
+                # read as an eight-digit one by some parsers (rdflib)
+                out.append(f"\\U{ord(ch):08X}")
             else:
                 out.append(ch)
         lexical = '"' + "".join(out) + '"'
@@ -136,6 +144,17 @@ def term_to_sparql(term) -> str:
             return f"{lexical}^^{term_to_sparql(URIRef(term.datatype))}"
         return lexical
     raise QueryError(f"cannot bind {term!r}")
+
+
+def _valid_iri(text: str) -> bool:
+    """RFC 3987, checked by the store's own parser (DEL, C1 controls and bad escapes fail it)."""
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 def bind_values(text: str, bindings: dict) -> str:
