@@ -5,6 +5,8 @@ SHA-256, the loader and its version, when it was loaded and how many triples it 
 :meth:`KGStore.replace_graph` swaps a source's graph in one transaction: the new triples are first
 written to a staging graph, then a single SPARQL Update moves them over the old graph, so readers
 see the old graph or the new one, and a failed or killed load leaves the previous graph as it was.
+On disk, a writer works on a new generation of the store that is published atomically when it
+closes, and readers open the published one (see :mod:`photonics_kg.graph.storedir`).
 
 >>> from rdflib import Graph, URIRef, Literal
 >>> store = KGStore()                      # in memory
