@@ -229,10 +229,14 @@ class KGStore:
             if publish:
                 self._store.flush()
             del self._store
-            if publish:
-                gen.publish()
-            else:
+            if not publish:
                 gen.abort()
+                return
+            try:
+                gen.publish()
+            except BaseException:
+                gen.abort()                 # no-op once the pointer has switched
+                raise
             return
         if self.path is not None and not self.read_only:
             self._store.flush()
@@ -311,11 +315,13 @@ class KGStore:
                                for s, p, o in provenance_triples(graph, info, count))
             # one update = one transaction: readers see the old graph or the new one
             self._store.update(f"DROP SILENT GRAPH <{graph}> ; MOVE SILENT GRAPH <{staging.value}> TO GRAPH <{graph}>")
-        except BaseException:
+        except BaseException as exc:
             try:
                 self._store.remove_graph(staging)
             except Exception:  # pragma: no cover - best effort; staging is also dropped at next open
                 pass
+            if isinstance(exc, OSError):     # disk full, I/O error: the published store is untouched
+                raise StoreError(f"cannot write the store {self.path or '(memory)'}: {exc}") from None
             raise
         return LoadResult(graph, count, seconds=time.perf_counter() - started)
 

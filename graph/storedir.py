@@ -241,7 +241,8 @@ class StoreDir:
             if fd is not None:
                 os.close(fd)
             time.sleep(0.01)
-        raise StoreError(f"the store {self.root} keeps changing under this reader; try again")
+        raise StoreError(f"the published generation {self.generations / name} is missing: the store "
+                         f"{self.root} is damaged or being removed; rebuild it")
 
     # -- writers ----------------------------------------------------------------------------
     def begin_write(self, *, wait: bool = False, log: Callable[[str], None] | None = None) -> WriteGeneration:
@@ -372,11 +373,11 @@ def _open_lease(path: Path, *, close: bool = False) -> int | None:
         fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
     except FileNotFoundError:
         return None
-    except PermissionError:
+    except OSError:                                # not ours to write, or a read-only file system
         try:
             fd = os.open(path, os.O_RDONLY)
         except OSError:
-            return None                            # read-only store: nothing can remove it either
+            return None                            # then no build can remove it either
     if close:
         os.close(fd)
         return None

@@ -204,3 +204,25 @@ def test_read_only_needs_a_published_generation(tmp_path):
     StoreDir(path).generations.mkdir(parents=True)            # a first build killed before publishing
     with pytest.raises(StoreError, match="photonics-kg build"):
         KGStore(path, read_only=True)
+
+
+def test_a_generation_still_open_is_not_published_and_frees_the_lock(tmp_path):
+    path = tmp_path / "store"
+    _write(path, 1)
+    store = KGStore(path)
+    store.replace_graph(G, _graph(6), INFO)
+    leaked = store.oxigraph                                   # keeps RocksDB open past close()
+    with pytest.raises(StoreError, match="still open in this process; it was not published"):
+        store.close()
+    del leaked
+    with KGStore(path, read_only=True) as reader:
+        assert _count(reader) == 1 and reader.generation == "000001"
+    _write(path, 2)                                           # the lock was released
+
+
+def test_a_missing_published_generation_is_reported(tmp_path):
+    path = tmp_path / "store"
+    _write(path, 1)
+    (path / "published").write_text("000042\n")
+    with pytest.raises(StoreError, match="000042 is missing"):
+        KGStore(path, read_only=True)
