@@ -174,7 +174,7 @@ def bind_values(text: str, bindings: dict) -> str:
         raise QueryError("the query has no WHERE clause to bind parameters in")
     names = sorted(bindings)
     for n in names:
-        if not re.match(r"^\w+$", n):
+        if not re.match(r"^\w+$", n, re.ASCII):   # SPARQL variable names: no "¹" or "٣"
             raise QueryError(f"{n!r} is not a variable name")
     row = " ".join(term_to_sparql(bindings[n]) for n in names)
     block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}"
