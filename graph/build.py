@@ -103,18 +103,16 @@ def build(store: KGStore, sources: list[str] | None = None, *, force: bool = Fal
 
     # phase 1: read and check every source; nothing is written yet
     pending: list[tuple[SourceSpec, LoadReport, list[LoadedGraph], SourceInfo | None]] = []
-    failed: list[SourceError] = []
+    unreadable = {id(spec): err for spec in specs if (err := unreadable_source(spec)) is not None}
+    failed: list[SourceError] = list(unreadable.values())
     bar = tqdm(specs, desc="reading sources", unit="source", disable=progress is False or (progress is None and not sys.stderr.isatty()))
     for spec in bar:
         bar.set_postfix_str(spec.path.name)
+        if id(spec) in unreadable:
+            continue
         rep = LoadReport(source=spec.display, loader=spec.loader.name)
         t0 = time.perf_counter()
-        try:
-            check_readable(spec.path)
-            sha = _sha256(spec.path)
-        except (SourceError, OSError) as exc:
-            failed.append(_as_source_error(exc, spec))
-            continue
+        sha = _sha256(spec.path)
         info = SourceInfo(loader=spec.loader.name, source=spec.display, sha256=sha,
                           loader_version=spec.loader.version)
         expected = iris.graph_iri(spec.loader.name, spec.path.stem)
@@ -165,14 +163,26 @@ def build(store: KGStore, sources: list[str] | None = None, *, force: bool = Fal
 
 
 def check_readable(path: Path) -> None:
-    """Refuse what is not a regular file or folder (a FIFO or a device would block or never end)."""
-    if path.is_dir():
-        return
-    if not path.is_file():
-        kind = "missing" if not path.exists() else "not a regular file (a pipe, a device, a socket?)"
-        raise SourceError(kind, path=path)
-    with open(path, "rb"):                  # permission problems surface here, named
-        pass
+    """Refuse what is not a regular file or folder (a FIFO or a device would block or never end).
+
+    Raises SourceError, or OSError when a file cannot be opened (permissions).
+    """
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for f in files:
+        if not f.is_file():
+            kind = "missing" if not f.exists() else "not a regular file (a pipe, a device, a socket?)"
+            raise SourceError(kind, path=f)
+        with open(f, "rb"):                 # permission problems surface here, named
+            pass
+
+
+def unreadable_source(spec: SourceSpec) -> SourceError | None:
+    """Why a source cannot be read at all, or None (checked before any source is loaded)."""
+    try:
+        check_readable(spec.path)
+    except (SourceError, OSError) as exc:
+        return _as_source_error(exc, spec)
+    return None
 
 
 def check_something_loaded(spec: SourceSpec, rep: LoadReport, loaded: list[LoadedGraph]) -> None:
