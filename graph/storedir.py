@@ -367,6 +367,21 @@ class StoreDir:
                 os.close(fd)
 
 
+def open_read_only(root: str | os.PathLike):
+    """``(pyoxigraph.Store, ReadLease)`` of the published generation, for code that needs the raw store
+    (a server's worker processes). Release the lease after dropping the store; compare
+    ``lease.name`` with :meth:`StoreDir.published_name` to notice a newer generation.
+    """
+    import pyoxigraph as ox
+
+    lease = StoreDir(root).open_read()
+    try:
+        return ox.Store.read_only(str(lease.path)), lease
+    except BaseException:
+        lease.release()
+        raise
+
+
 def _open_lease(path: Path, *, close: bool = False) -> int | None:
     """Open (creating) a lease file; None when the store is not writable by this user."""
     try:

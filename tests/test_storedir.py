@@ -226,3 +226,16 @@ def test_a_missing_published_generation_is_reported(tmp_path):
     (path / "published").write_text("000042\n")
     with pytest.raises(StoreError, match="000042 is missing"):
         KGStore(path, read_only=True)
+
+
+def test_open_read_only_gives_the_raw_store_and_its_lease(tmp_path):
+    from photonics_kg.graph.storedir import open_read_only
+
+    path = tmp_path / "store"
+    _write(path, 2)
+    store, lease = open_read_only(path)
+    assert lease.name == StoreDir(path).published_name() == "000001" and len(store) > 2
+    _write(path, 3)
+    assert StoreDir(path).published_name() != lease.name      # how a server notices a reload
+    del store
+    lease.release()
