@@ -49,23 +49,29 @@ _CHECKS = {
 }
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A SafeLoader whose mappings remember the line they start on (as ``__line__``).
+# libyaml's parser when PyYAML was built with it (10x faster), the pure-Python one otherwise
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: nesting (a cheap upper bound) from which the pure-Python parser is used instead: libyaml's
+#: recursive composer overflows the C stack, a segmentation fault, on ~100k nested brackets
+MAX_FAST_DEPTH = 500
+_BRACKET = re.compile(r"[\[\]{}]")
+_BLOCK_START = re.compile(r"^([ \t]*)((?:[-?][ \t]+)*)", re.MULTILINE)
 
-    It also records duplicate keys (``duplicates``: line, key) and refuses aliases.
-    """
+
+class _Duplicates:
+    """Records the duplicate keys of mappings (``duplicates``: line, key); YAML keeps the last one."""
 
     def __init__(self, stream):
         super().__init__(stream)
         self.duplicates: list[tuple[int, str]] = []
 
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, f"aliases (*{event.anchor}) are not allowed in curated files: write the value out",
-                event.start_mark)
-        return super().compose_node(parent, index)
+
+class _LineLoader(_Duplicates, _BaseLoader):
+    """A SafeLoader whose mappings remember the line they start on (as ``__line__``)."""
+
+
+class _PyLineLoader(_Duplicates, yaml.SafeLoader):
+    """The same on the pure-Python parser, for text that may nest deeper than libyaml can take."""
 
 
 def _construct_mapping(loader, node, deep=False):
@@ -75,9 +81,49 @@ def _construct_mapping(loader, node, deep=False):
         if key is not None and key in seen:
             loader.duplicates.append((key_node.start_mark.line + 1, key))
         seen.add(key)
-    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+    mapping = yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep=deep)
     mapping["__line__"] = node.start_mark.line + 1
     return mapping
+
+
+for _cls in (_LineLoader, _PyLineLoader):
+    _cls.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    # dates stay text: "2010" and 2016-12-09 are both read as written
+    _cls.yaml_implicit_resolvers = {
+        k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+
+def _nesting_bound(text: str) -> int:
+    r"""An upper bound of how deep ``text`` nests (brackets, indentation, ``- - -`` chains).
+
+    >>> _nesting_bound("a: [1, {b: [2]}]\nc:\n  - - x\n")      # 3 brackets + 6 characters of indent
+    9
+    """
+    flow = deepest = 0
+    for m in _BRACKET.finditer(text):
+        flow += 1 if m.group() in "[{" else -1
+        deepest = max(deepest, flow)
+    block = max((len(m.group(1)) + len(m.group(2)) for m in _BLOCK_START.finditer(text)), default=0)
+    return deepest + block
+
+
+def _refuse_aliases(node) -> None:
+    """Aliases (``*name``) compose to a node seen twice: refuse them (a few lines can expand to
+    billions of values, and curated files do not need them)."""
+    seen, stack = set(), [node]
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            raise yaml.composer.ComposerError(
+                None, None, f"aliases (*name) are not allowed in curated files: the value anchored at line "
+                f"{n.start_mark.line + 1} is reused; write it out", n.start_mark)
+        seen.add(id(n))
+        if isinstance(n, yaml.MappingNode):
+            stack.extend(x for pair in n.value for x in pair)
+        elif isinstance(n, yaml.SequenceNode):
+            stack.extend(n.value)
 
 
 def _show(value, size: int = 60) -> str:
@@ -141,14 +187,6 @@ def _la_poste_siret_ok(number: str) -> bool:
     (True, False)
     """
     return len(number) == 14 and number.startswith("356000000") and sum(map(int, number)) % 5 == 0
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-# dates stay text: "2010" and 2016-12-09 are both read as written
-_LineLoader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 def luhn_ok(number: str) -> bool:
@@ -449,18 +487,25 @@ def _parse_yaml(text: str, path: Path):
     """The YAML document and the duplicate keys found in it; :class:`SourceError` when unreadable."""
     loader = None
     try:
-        loader = _LineLoader(text)          # the reader checks every character here already
-        return loader.get_single_data(), loader.duplicates
+        # the reader checks every character when the loader is made
+        loader = (_LineLoader if _nesting_bound(text) < MAX_FAST_DEPTH else _PyLineLoader)(text)
+        node = loader.get_single_node()
+        if node is None:
+            return None, []
+        _refuse_aliases(node)
+        return loader.construct_document(node), loader.duplicates
     except yaml.reader.ReaderError as exc:
         line = text[:exc.position].count("\n") + 1 if isinstance(exc.position, int) else None
-        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character or "?")
         raise SourceError(f"not valid YAML: character U+{char:04X} is not allowed in YAML text "
                           f"(write it escaped in a double-quoted string)", path=path, line=line) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         where = f" (column {mark.column + 1})" if mark else ""
+        # libyaml puts an error at the end of a file without a final newline on the line after it
+        line = min(mark.line + 1, text.count("\n") + 1) if mark else None
         raise SourceError(f"not valid YAML: {getattr(exc, 'problem', None) or exc}{where}", path=path,
-                          line=mark.line + 1 if mark else None) from None
+                          line=line) from None
     except RecursionError:
         raise SourceError("not valid YAML: nested too deeply", path=path) from None
     finally:

@@ -159,3 +159,14 @@ def test_a_loader_bug_is_reported_as_such_and_keeps_the_store(built_store, cli, 
     assert result.exit_code == 2 and "fixture.yaml" in result.output
     assert "the curated loader failed on this file (KeyError" in result.output and "bug" in result.output
     assert _state(built_store) == before
+
+
+def test_very_deep_nesting_is_refused_without_crashing_the_process(built_store, tmp_path):
+    # libyaml's recursive composer overflows the C stack (a segmentation fault) on such a file;
+    # a subprocess, so that a regression fails this test rather than killing the test run
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("meta: " + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "photonics_kg", "build", f"curated={deep}", "--store",
+                           str(built_store)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "deep.yaml: not valid YAML: nested too deeply" in done.stderr
