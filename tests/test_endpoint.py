@@ -294,3 +294,17 @@ def test_default_graph_uri_selects_a_graph(endpoint):
 def test_serve_command_refuses_a_missing_store(cli, tmp_path):
     result = cli("serve", "--store", tmp_path / "none", "--port", "0")
     assert result.exit_code == 2 and "run 'photonics-kg build' first" in result.output
+
+
+def test_in_memory_workers_answer_the_same(store_dir, fixture_store):
+    from photonics_kg.endpoint import EndpointConfig
+
+    server, base = _start(EndpointConfig(store_dir, workers=1, in_memory=True))
+    try:
+        q = get("domain-region-matrix")
+        text = q.text.replace("WHERE {", "WHERE { " + _values(q), 1)
+        data = client(base, text, method="post").query().convert()
+        assert comparable_rows(result_from_json(data)) == comparable_rows(run(q, fixture_store))
+    finally:
+        server.shutdown()
+        server.server_close()
