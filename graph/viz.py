@@ -8,8 +8,10 @@ fetched at run time. Above ``max_nodes`` nodes (2,000) the page aggregates organ
 région (or cluster) groups and says so.
 
 Pipeline: :func:`graph_from_store` (two library queries, ``viz-nodes`` and ``viz-edges``) →
-networkx graph → :func:`select` (filters, as-of year, ego network) → :func:`build_network`
-(a pyvis ``Network``, filled without pyvis' quadratic ``add_edge``) → :func:`render_page`.
+networkx graph → :func:`normalise` (a copy) → :func:`select` (filters, as-of year, ego network)
+→ :func:`aggregate` when too big → :func:`build_network` (a pyvis ``Network``, filled without
+pyvis' quadratic ``add_edge``; above 300 nodes laid out here with igraph) → :func:`render_page`.
+:func:`make_page` runs it all.
 
 The graph contract
 ------------------
@@ -21,9 +23,9 @@ Node attributes (all optional except ``type`` and ``label``):
 
 ``type``
     entity type of the evaluation vocabulary (``Firm``, ``Cluster``, ``ResearchLab``,
-    ``University``, ``PublicBody``, ``Association``, ``Programme``, ``Event``; any other value
-    is drawn in grey). ``kind`` with the projection's lower-case names (``firm``, ``lab``,
-    ``public_body``...) is accepted too.
+    ``University``, ``PublicBody``, ``Association``, ``Programme``, ``Event``, ``Domain``; any
+    other value is drawn in grey). ``kind`` with the projection's lower-case names (``firm``,
+    ``lab``, ``public_body``, ``domain``...) is accepted too.
 ``label``, ``aliases``
     the name shown, and other names the search box finds.
 ``region``
@@ -45,7 +47,9 @@ Node attributes (all optional except ``type`` and ``label``):
     a number; node size is proportional to it. When no node has one, the degree (number of
     distinct neighbours in the whole graph, before any filter) is used.
 ``founded``, ``dissolved``
-    years; a node exists as of year Y when ``founded <= Y < dissolved`` (missing bounds are open).
+    years (``founding``, ``dissolution`` accepted too); a node exists as of year Y when
+    ``founded <= Y < dissolved`` (missing bounds are open). From the store, the successor of a
+    merger or renaming is founded in its year.
 ``iri``
     the node's IRI, shown in the details (defaults to the node key).
 
@@ -619,28 +623,22 @@ def initial_positions(G: nx.MultiDiGraph, spacing: float = 30.0) -> dict[str, tu
     return pos
 
 
-def computed_layout(G: nx.MultiDiGraph, seed: dict | None = None) -> dict[str, tuple[float, float]] | None:
-    """Fruchterman-Reingold positions from igraph (C), scaled for vis-network; None without igraph.
-
-    At 5,000 nodes this takes about a second here, where vis-network's own physics in the browser
-    needed 25 s for 150 iterations: big pages are laid out when written and open still.
-    """
-    try:
-        import igraph
-    except ImportError:
-        return None
+def _fr_component(igraph, nodes: list, edges: set, seed: dict | None) -> list[tuple[float, float]]:
+    """igraph Fruchterman-Reingold positions of one connected component, ties ~60 px long."""
     import random as _random
 
-    nodes = list(G.nodes)
+    if len(nodes) == 1:
+        return [(0.0, 0.0)]
     index = {n: i for i, n in enumerate(nodes)}
-    pairs = {tuple(sorted((index[u], index[v]))) for u, v in G.edges() if u != v}
-    g = igraph.Graph(n=len(nodes), edges=sorted(pairs))
+    pairs = sorted({tuple(sorted((index[u], index[v]))) for u, v in edges})
+    g = igraph.Graph(n=len(nodes), edges=pairs)
     start = None
     if seed:
         # igraph's temperature is in its own units (a span of about sqrt(n)): a seed in pixels
         # would barely move, and took 8 s instead of 1.5 s at 5,000 nodes
         sx = [seed[n] for n in nodes]
-        extent = max(max(p[0] for p in sx) - min(p[0] for p in sx), max(p[1] for p in sx) - min(p[1] for p in sx)) or 1.0
+        extent = max(max(p[0] for p in sx) - min(p[0] for p in sx),
+                     max(p[1] for p in sx) - min(p[1] for p in sx)) or 1.0
         k = math.sqrt(len(nodes)) / extent
         start = [[x * k, y * k] for x, y in sx]
     igraph.set_random_number_generator(_random.Random(7))   # the same page from the same graph
@@ -649,15 +647,66 @@ def computed_layout(G: nx.MultiDiGraph, seed: dict | None = None) -> dict[str, t
         coords = g.layout_fruchterman_reingold(grid=len(nodes) > 500, niter=500, seed=start).coords
     finally:
         igraph.set_random_number_generator(_random)
+    lengths = sorted(math.dist(coords[a], coords[b]) for a, b in pairs)
+    median_tie = lengths[len(lengths) // 2] or 1.0
     xs, ys = [c[0] for c in coords], [c[1] for c in coords]
     span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
-    # as big as the node count asks for, and ties at least ~60 px long: a long chain of groups
-    # would otherwise be squeezed into the width of a hairball
-    lengths = sorted(math.dist(coords[a], coords[b]) for a, b in pairs)
-    median_tie = lengths[len(lengths) // 2] if lengths else 0.0
-    scale = max(70.0 * math.sqrt(len(nodes)) / span, 60.0 / median_tie if median_tie else 0.0)
+    # ties ~60 px long, and no smaller than the node count asks for (a dense hairball would
+    # otherwise shrink to a blot)
+    scale = max(60.0 / median_tie, 45.0 * math.sqrt(len(nodes)) / span)
     cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
-    return {n: (round((x - cx) * scale, 1), round((y - cy) * scale, 1)) for n, (x, y) in zip(nodes, coords)}
+    return [((x - cx) * scale, (y - cy) * scale) for x, y in coords]
+
+
+def computed_layout(G: nx.MultiDiGraph, seed: dict | None = None) -> dict[str, tuple[float, float]] | None:
+    """Fruchterman-Reingold positions from igraph (C), scaled for vis-network; None without igraph.
+
+    At 5,000 nodes this takes a second or two here, where vis-network's own physics in the
+    browser needed 25 s for 150 iterations: big pages are laid out when written and open still.
+    Force layouts fling small components and lone nodes far away and shrink the rest, so each
+    connected component is laid out on its own: the largest at the centre, the others packed in
+    rows beside it, then the organisations without any tie in a block, by type then name.
+    """
+    try:
+        import igraph
+    except ImportError:
+        return None
+
+    simple = nx.Graph()
+    simple.add_nodes_from(G.nodes)
+    simple.add_edges_from((u, v) for u, v in G.edges() if u != v)
+    comps = sorted((sorted(c) for c in nx.connected_components(simple)), key=lambda c: (-len(c), c[0]))
+    tied = [c for c in comps if len(c) > 1]
+    alone = sorted((c[0] for c in comps if len(c) == 1),
+                   key=lambda n: (G.nodes[n].get("type", ""), fold(G.nodes[n].get("label", n))))
+    pos: dict[str, tuple[float, float]] = {}
+    gap = 120.0
+    right, top, bottom = 0.0, 0.0, 0.0
+    if tied:
+        giant = tied[0]
+        coords = _fr_component(igraph, giant, set(simple.subgraph(giant).edges()), seed)
+        pos.update({n: c for n, c in zip(giant, coords)})
+        right = max(x for x, _ in coords) + gap
+        top, bottom = min(y for _, y in coords), max(y for _, y in coords)
+    # shelf packing of the other components, then the lone nodes, in a column to the right
+    width = max(bottom - top, 600.0)
+    x, y, shelf = right, top, 0.0
+    for comp in tied[1:]:
+        coords = _fr_component(igraph, comp, set(simple.subgraph(comp).edges()), seed)
+        w = max(c[0] for c in coords) - min(c[0] for c in coords) + 60
+        h = max(c[1] for c in coords) - min(c[1] for c in coords) + 60
+        if x > right and x + w > right + width:
+            x, y, shelf = right, y + shelf + 40, 0.0
+        ox, oy = x - min(c[0] for c in coords) + 30, y - min(c[1] for c in coords) + 30
+        pos.update({n: (cx + ox, cy + oy) for n, (cx, cy) in zip(comp, coords)})
+        x, shelf = x + w, max(shelf, h)
+    if alone:
+        y = y + shelf + (40 if shelf else 0)
+        step = 45.0
+        columns = max(1, min(math.ceil(math.sqrt(len(alone))), int(width // step) or 1))
+        for i, n in enumerate(alone):
+            pos[n] = (right + (i % columns) * step, y + (i // columns) * step)
+    return {n: (round(px, 1), round(py, 1)) for n, (px, py) in pos.items()}
 
 
 def _physics(n_nodes: int, n_edges: int) -> dict:

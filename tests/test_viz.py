@@ -9,6 +9,7 @@ Photonique, 2 partnerships with WNLO, 4 memberships, 2 participations in Optics 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter
 
@@ -368,3 +369,19 @@ def test_physics_layout_starts_from_seeded_positions():
     assert all("x" in n for n in data["nodes"])
     with pytest.raises(ConfigError, match="unknown layout 'spring'; allowed: auto, physics"):
         viz.make_page(ring_of_rings(20), layout="spring")
+
+
+def test_lone_nodes_and_small_components_are_packed_beside_the_largest():
+    pytest.importorskip("igraph")
+    G = ring_of_rings(360)
+    for i in range(360, 400):
+        G.add_node(i, type="Association", label=f"synthetic association {i}")     # no tie
+    G.add_edge(398, 399, relation="partnerOf")                                    # a pair on its own
+    pos = viz.computed_layout(viz.normalise(G))
+    giant = [pos[str(i)] for i in range(360)]
+    right = max(x for x, _ in giant)
+    extent = max(max(x for x, _ in giant) - min(x for x, _ in giant), max(y for _, y in giant) - min(y for _, y in giant))
+    others = [pos[str(i)] for i in range(360, 400)]
+    assert all(right < x < right + extent for x, _ in others)     # beside the drawing, not flung away
+    assert len(set(others)) == 40
+    assert math.dist(pos["398"], pos["399"]) < 100                # the pair stays together

@@ -146,7 +146,8 @@
   if (options.physics && options.physics.enabled === false) {
     // the layout was computed when the page was written: settled once it is drawn
     pkg.precomputed = true;
-    network.once("afterDrawing", function () { network.fit(); settle(); });
+    network.fit({ animation: false });          // before the first drawing: one drawing, not two
+    network.once("afterDrawing", settle);
   } else {
     network.once("stabilizationIterationsDone", settle);
   }
