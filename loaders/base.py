@@ -62,10 +62,14 @@ class LoadReport:
 
 @dataclass
 class LoadedGraph:
-    """One graph a loader produced, ready for :meth:`KGStore.replace_graph`."""
+    """One graph a loader produced, ready for :meth:`KGStore.replace_graph`.
+
+    ``graph`` is an rdflib graph, or an RDF file the store parses itself
+    (:class:`photonics_kg.graph.store.RdfFile`, for sources that are RDF already).
+    """
 
     graph_iri: URIRef
-    graph: Graph
+    graph: Graph  #: or photonics_kg.graph.store.RdfFile
     title: str | None = None
     url: str | None = None
     sample: bool = False
