@@ -12,6 +12,7 @@ import importlib
 import pkgutil
 import sys
 import time
+from pathlib import Path
 
 import bench
 from bench import harness
@@ -56,6 +57,7 @@ def parser(modules: dict[str, object]) -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=3600.0, help="seconds before one run is stopped")
     p.add_argument("--seed", type=int, default=42, help="seed of the synthetic ecosystems")
     p.add_argument("--no-save", action="store_true", help="print the tables only; write nothing to bench/results/")
+    p.add_argument("--out", type=Path, default=harness.RESULTS, help="folder of the JSON and Markdown results")
     p.add_argument("--list", action="store_true", help="list the bench modules and exit")
     for name, module in modules.items():
         add = getattr(module, "add_arguments", None)
@@ -94,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[bench] {name}: done in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     print(harness.report(results, facts))
     if not args.no_save:
-        path = harness.save(results, facts, argv)
+        path = harness.save(results, facts, argv, args.out)
         print(f"[bench] saved {path}", file=sys.stderr)
     return 0
 
