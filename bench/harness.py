@@ -35,10 +35,10 @@ The contract a bench module follows (``python -m bench`` finds it by itself)::
 >>> r = [Result("demo", "plain", 1000, n=1000, unit="rows", seconds=2.0, baseline=True),
 ...      Result("demo", "ours", 1000, n=1000, unit="rows", seconds=0.5)]
 >>> print(markdown_table(r))
-| size | case | rows | median s | rows/s | peak MB | × vs plain |
-|---|---|---:|---:|---:|---:|---:|
-| 1k | plain | 1,000 | 2.00 | 500 |  | (baseline) |
-| 1k | ours | 1,000 | 0.500 | 2.0k |  | 4.00× |
+| size | case | rows | median s | CPU s | rows/s | peak MB | × vs plain |
+|---|---|---:|---:|---:|---:|---:|---:|
+| 1k | plain | 1,000 | 2.00 |  | 500 |  | (baseline) |
+| 1k | ours | 1,000 | 0.500 |  | 2.0k |  | 4.00× |
 """
 
 from __future__ import annotations
@@ -80,6 +80,7 @@ class Result:
     unit: str = "triples"
     seconds: float | None = None    #: median wall time of the runs
     runs: list[float] = field(default_factory=list)
+    cpu_seconds: float | None = None  #: median CPU time of the runs, all threads (wall >> CPU: waiting)
     peak_mb: float | None = None    #: largest peak resident memory of the runs' processes
     baseline: bool = False          #: a plain way of doing the job, to compare the others with
     group: str = ""                 #: results compare with baselines of the same bench, size and group
@@ -98,6 +99,7 @@ class Measurement:
     """What :func:`measure` saw: the runs' wall times, peak memory and the function's last return value."""
 
     runs: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
     peak_mb: float | None = None
     output: dict = field(default_factory=dict)
     error: str | None = None
@@ -105,6 +107,10 @@ class Measurement:
     @property
     def seconds(self) -> float | None:
         return statistics.median(self.runs) if self.runs else None
+
+    @property
+    def cpu_seconds(self) -> float | None:
+        return statistics.median(self.cpu) if self.cpu else None
 
     def result(self, bench: str, case: str, size: int, *, n: int | None = None, unit: str = "triples",
                baseline: bool = False, group: str = "", extra: dict | None = None) -> Result:
@@ -114,7 +120,8 @@ class Measurement:
         more = {k: v for k, v in self.output.items() if k not in ("n", "seconds")}
         more.update(extra or {})
         return Result(bench=bench, case=case, size=size, n=n, unit=unit, seconds=self.seconds, runs=list(self.runs),
-                      peak_mb=self.peak_mb, baseline=baseline, group=group, extra=more, error=self.error)
+                      cpu_seconds=self.cpu_seconds, peak_mb=self.peak_mb, baseline=baseline, group=group,
+                      extra=more, error=self.error)
 
 
 def skipped(bench: str, case: str, size: int, reason: str, *, unit: str = "triples", baseline: bool = False,
@@ -126,6 +133,13 @@ def skipped(bench: str, case: str, size: int, reason: str, *, unit: str = "tripl
 
 # -- measuring -------------------------------------------------------------------------------
 _timed_total: float | None = None
+_timed_cpu: float = 0.0
+
+
+def _cpu() -> float:
+    """CPU seconds used by this process so far, every thread included (user + system)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 @contextlib.contextmanager
@@ -140,12 +154,13 @@ def timed():
     >>> run_once("bench.harness:_demo_case", {})["output"]
     {'n': 1000}
     """
-    global _timed_total
-    start = time.perf_counter()
+    global _timed_total, _timed_cpu
+    start, cpu = time.perf_counter(), _cpu()
     try:
         yield
     finally:
         _timed_total = (_timed_total or 0.0) + time.perf_counter() - start
+        _timed_cpu += _cpu() - cpu
 
 
 def _demo_case() -> dict:
@@ -189,20 +204,32 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
-def run_once(target: str, kwargs: dict) -> dict:
-    """Run ``module:function(**kwargs)`` here and now; return its timing, peak memory and output."""
-    global _timed_total
+def run_once(target: str, kwargs: dict, *, python_memory: bool = False) -> dict:
+    """Run ``module:function(**kwargs)`` here and now; return its timing, peak memory and output.
+
+    ``python_memory`` also traces Python allocations (tracemalloc: slower, so off by default)
+    and reports their peak as ``output["python_peak_mb"]``.
+    """
+    global _timed_total, _timed_cpu
     module, _, name = target.partition(":")
     fn = importlib.import_module(module)
     for part in name.split("."):
         fn = getattr(fn, part)
-    _timed_total = None
-    start = time.perf_counter()
+    _timed_total, _timed_cpu = None, 0.0
+    if python_memory:
+        import tracemalloc
+
+        tracemalloc.start()
+    start, cpu = time.perf_counter(), _cpu()
     output = fn(**kwargs)
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, _cpu() - cpu
     output = dict(output or {})
+    if python_memory:
+        output["python_peak_mb"] = round(tracemalloc.get_traced_memory()[1] / 2**20, 3)
+        tracemalloc.stop()
     seconds = output.pop("seconds", None) or _timed_total or wall
-    return {"seconds": seconds, "peak_mb": round(_rss_mb(), 1), "output": output}
+    cpu = _timed_cpu if _timed_total is not None else cpu
+    return {"seconds": seconds, "cpu": round(cpu, 3), "peak_mb": round(_rss_mb(), 1), "output": output}
 
 
 def _child_env() -> dict:
@@ -213,7 +240,8 @@ def _child_env() -> dict:
 
 
 def measure(fn: Callable | str, *, args=None, repeats: int | None = None, budget: float | None = None,
-            timeout: float | None = None, isolate: bool = True, label: str | None = None, **kwargs) -> Measurement:
+            timeout: float | None = None, isolate: bool = True, python_memory: bool = False,
+            label: str | None = None, **kwargs) -> Measurement:
     """Run ``fn(**kwargs)`` several times and collect wall times and peak memory.
 
     Parameters
@@ -230,6 +258,9 @@ def measure(fn: Callable | str, *, args=None, repeats: int | None = None, budget
         True (default): each run in a fresh ``python`` process; peak memory is its peak resident
         set (``ru_maxrss``: interpreter and imports included). False: in this process (for cheap
         functions); peak memory is then not measured.
+    python_memory : bool
+        Also trace Python allocations with tracemalloc (slows Python code down: time such runs
+        apart) and report their peak as ``output["python_peak_mb"]``.
     """
     repeats = repeats or getattr(args, "repeats", None) or 3
     budget = budget if budget is not None else getattr(args, "budget", None) or 300.0
@@ -244,7 +275,7 @@ def measure(fn: Callable | str, *, args=None, repeats: int | None = None, budget
         _progress(f"{label}: run {i + 1}/{repeats}")
         started = time.perf_counter()
         if isolate:
-            job = json.dumps({"target": target, "kwargs": kwargs})
+            job = json.dumps({"target": target, "kwargs": kwargs, "python_memory": python_memory})
             try:
                 proc = subprocess.run([sys.executable, "-m", "bench.harness", "--worker"], input=job, text=True,
                                       capture_output=True, timeout=timeout, env=_child_env(), cwd=str(ROOT))
@@ -259,14 +290,16 @@ def measure(fn: Callable | str, *, args=None, repeats: int | None = None, budget
                 break
             data = json.loads(lines[-1][len(_MARK):])
         else:
-            data = run_once(target, kwargs)
+            data = run_once(target, kwargs, python_memory=python_memory)
             data["peak_mb"] = None
         spent += time.perf_counter() - started
         m.runs.append(data["seconds"])
+        if data.get("cpu") is not None:
+            m.cpu.append(data["cpu"])
         if data.get("peak_mb") is not None:
             m.peak_mb = max(m.peak_mb or 0.0, data["peak_mb"])
         m.output = data["output"]
-        _progress(f"{label}: run {i + 1}: {data['seconds']:.3f} s"
+        _progress(f"{label}: run {i + 1}: {data['seconds']:.3f} s (CPU {data.get('cpu') or 0:.2f} s)"
                   + (f", peak {data['peak_mb']:.0f} MB" if data.get("peak_mb") else ""))
     return m
 
@@ -312,18 +345,19 @@ def markdown_table(results: list[Result]) -> str:
     grouped = any(r.group for r in results)
     units = list(dict.fromkeys(r.unit for r in results))
     unit = units[0] if len(units) == 1 else "items"
-    head = ["size"] + (["group"] if grouped else []) + ["case", unit, "median s", f"{unit}/s", "peak MB"]
+    head = ["size"] + (["group"] if grouped else []) + ["case", unit, "median s", "CPU s", f"{unit}/s", "peak MB"]
     head += [f"× vs {b}" for b in baselines]
     lines = ["| " + " | ".join(head) + " |",
-             "|" + "|".join(["---"] * (len(head) - 4 - len(baselines)) + ["---:"] * (4 + len(baselines))) + "|"]
+             "|" + "|".join(["---"] * (len(head) - 5 - len(baselines)) + ["---:"] * (5 + len(baselines))) + "|"]
     index = {(r.size, r.group, r.case): r for r in results}
     for r in results:
         cells = [_size_label(r.size)] + ([r.group] if grouped else []) + [r.case]
         cells.append(f"{r.n:,}" if r.n is not None else "")
         if r.error:
-            cells += [r.error, "", f"{r.peak_mb:.0f}" if r.peak_mb else ""]
+            cells += [r.error, "", "", f"{r.peak_mb:.0f}" if r.peak_mb else ""]
         else:
             cells += [_seconds(r.seconds) if r.seconds is not None else "",
+                      _seconds(r.cpu_seconds) if r.cpu_seconds is not None else "",
                       _number(r.rate) if r.rate else "",
                       f"{r.peak_mb:.0f}" if r.peak_mb else ""]
         for b in baselines:
@@ -428,7 +462,7 @@ def save(results: list[Result], facts: dict, argv: list[str], folder: Path = RES
 
 def _worker() -> None:
     job = json.loads(sys.stdin.read())
-    data = run_once(job["target"], job["kwargs"])
+    data = run_once(job["target"], job["kwargs"], python_memory=job.get("python_memory", False))
     sys.stdout.write(_MARK + json.dumps(data) + "\n")
     sys.stdout.flush()
 

@@ -64,7 +64,7 @@ def test_build_bench_prints_a_row_per_case_with_ratios(bench_run):
     ratios = ours[-3:]
     assert all(r.endswith("×") and float(r[:-1]) > 0 for r in ratios), ours
     assert rows["naive path"][-3] == "(baseline)" and rows["pyoxigraph bulk_load"][-1] == "(baseline)"
-    assert float(ours[5]) > 0  # peak MB of the run's process
+    assert float(ours[4]) > 0 and float(ours[6]) > 0  # CPU seconds, peak MB of the run's process
 
 
 def test_build_bench_saves_json_with_machine_facts(bench_run):
@@ -94,6 +94,19 @@ def test_measure_runs_each_repeat_in_a_fresh_process(tmp_path, monkeypatch):
     assert r.n == 1000 and r.rate and r.seconds == pytest.approx(sum(m.runs) / 2)
 
 
+def test_python_allocations_can_be_traced_too():
+    m = harness.measure("bench.harness:_demo_case", repeats=1, python_memory=True)
+    assert m.output["n"] == 1000 and 0 < m.output["python_peak_mb"] < m.peak_mb
+
+
+@pytest.mark.parametrize("module", ["harness", "synthetic"])
+def test_docstring_examples_of_the_bench_modules(module):
+    import doctest
+
+    mod = harness if module == "harness" else synthetic
+    assert doctest.testmod(mod, optionflags=doctest.ELLIPSIS).failed == 0
+
+
 def test_a_failing_run_is_reported_not_raised():
     m = harness.measure("bench.harness:no_such_function", repeats=3)
     assert m.runs == [] and "no_such_function" in m.error
@@ -108,7 +121,7 @@ def test_ratios_compare_within_size_and_group():
                R("q", "oxigraph", 1000, n=10, seconds=2.0, group="b"),
                R("q", "oxigraph", 2000, n=10, seconds=1.0, group="a")]
     lines = harness.markdown_table(results).splitlines()
-    assert lines[0] == "| size | group | case | triples | median s | triples/s | peak MB | × vs rdflib |"
+    assert lines[0] == "| size | group | case | triples | median s | CPU s | triples/s | peak MB | × vs rdflib |"
     assert lines[3].endswith("| 8.00× |") and lines[5].endswith("| 0.50× |")
     assert lines[6].endswith("|  |")  # no baseline at that size: no ratio
 
