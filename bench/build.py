@@ -5,6 +5,9 @@ Cases, each in a fresh process, at each size (``bench.synthetic`` N-Triples file
 - ``photonics-kg build``: what ``photonics-kg build FILE`` does (``photonics_kg.graph.build.build``
   into a new on-disk store): check the file, load it with its provenance, load the ontology,
   derive the régions, close the store.
+- ``photonics-kg build --force (reload)``: the same source built again into that store with
+  ``--force``: the graph is rebuilt in a staging graph and swapped in by one transaction, which
+  costs far more than a first load (Oxigraph writes and deletes quad by quad in a transaction).
 - ``naive path`` (baseline): how the same file was loaded before the fast path: rdflib parses it,
   its triples go to a staging graph in one transaction, one SPARQL ``MOVE`` swaps it in (no
   ontology, no provenance, no derivation: a lower bound of the old cost).
@@ -33,6 +36,7 @@ def add_arguments(group) -> None:
     group.add_argument("--build-naive-max", default="1m",
                        help="largest size at which the naive path runs (it takes minutes at 1M)")
     group.add_argument("--build-rdflib-max", default="5m", help="largest size at which rdflib's parser runs")
+    group.add_argument("--build-reload-max", default="1m", help="largest size at which a forced reload runs")
 
 
 # -- the cases (module-level: each run imports this module in a fresh process) -----------------
@@ -47,6 +51,19 @@ def project_build(path: str) -> dict:
             store.close()
         size_mb = sum(f.stat().st_size for f in (folder / "store").rglob("*") if f.is_file()) / 2**20
     return {"written": report.triples_written, "store_mb": round(size_mb, 1)}
+
+
+def project_reload(path: str) -> dict:
+    from photonics_kg.graph.build import build
+    from photonics_kg.graph.store import KGStore
+
+    with scratch_dir("reload-") as folder:
+        store = KGStore(folder / "store")
+        build(store, [path], log=lambda m: None, progress=False)
+        with timed():
+            report = build(store, [path], force=True, log=lambda m: None, progress=False)
+            store.close()
+    return {"written": report.triples_written}
 
 
 def naive_build(path: str) -> dict:
@@ -110,6 +127,7 @@ def _available_bytes() -> int:
 def run(sizes: list[int], args) -> list[Result]:
     naive_max = synthetic.parse_size(getattr(args, "build_naive_max", "1m"))
     rdflib_max = synthetic.parse_size(getattr(args, "build_rdflib_max", "5m"))
+    reload_max = synthetic.parse_size(getattr(args, "build_reload_max", "1m"))
     results = []
     for size in sizes:
         eco = synthetic.ensure(size, seed=getattr(args, "seed", 42))
@@ -122,6 +140,11 @@ def run(sizes: list[int], args) -> list[Result]:
             return m.result(BENCH, name, size, n=n, baseline=baseline, extra=extra)
 
         results.append(case(project_build, "photonics-kg build"))
+        if size <= reload_max:
+            results.append(case(project_reload, "photonics-kg build --force (reload)"))
+        else:
+            results.append(skipped(BENCH, "photonics-kg build --force (reload)", size,
+                                   f"above --build-reload-max {synthetic.size_label(reload_max)}"))
         if size <= naive_max:
             results.append(case(naive_build, "naive path", baseline=True))
         else:

@@ -49,6 +49,8 @@ _TRUE = ox.Literal("true", datatype=ox.NamedNode(str(XSD.boolean)))
 #: quads on (measured); below it, a transaction is as fast and makes no small files
 BULK_QUADS = 5_000
 BULK_BYTES = 1 << 20
+#: a reload of a graph up to this size writes only the difference (see KGStore._reload_by_difference)
+DIFF_MAX = 2_000_000
 
 EXPORT_FORMATS = {
     "ttl": (ox.RdfFormat.TURTLE, False),
@@ -238,8 +240,9 @@ class KGStore:
         Readers see the old graph or the new one, and a failed or killed load leaves the previous
         graph as it was:
 
-        - a graph the store already holds is rebuilt in a staging graph, then swapped in by one
-          SPARQL update (one transaction): drop the old graph, copy the staging graph;
+        - a graph the store already holds gets what changed, deleted and inserted by one SPARQL
+          update (one transaction); when its data has blank nodes, or is very large, it is
+          rebuilt in a staging graph instead, swapped in by one update: drop, copy;
         - a graph the store does not hold yet is written in place: a small one in one transaction
           with its provenance; a large one is bulk-loaded (no transaction, ~10x faster on disk)
           after a journal entry, and its provenance, written last in its own transaction, is the
@@ -292,6 +295,9 @@ class KGStore:
             self._store.remove(q)
 
     def _reload(self, graph: URIRef, target: ox.NamedNode, data, quads, info: SourceInfo) -> int:
+        count = self._reload_by_difference(graph, target, data, quads, info)
+        if count is not None:
+            return count
         staging = ox.NamedNode(STAGING_PREFIX + iris.digest(graph, time.time_ns()))
         try:
             if quads is None:
@@ -310,6 +316,45 @@ class KGStore:
                 self._store.remove_graph(staging)
             except Exception:  # pragma: no cover - best effort; staging is also dropped at next open
                 pass
+        return count
+
+    def _reload_by_difference(self, graph: URIRef, target: ox.NamedNode, data, quads, info: SourceInfo) -> int | None:
+        """Reload by writing only what changed, in one update; None when that cannot be done.
+
+        A reloaded source mostly says what it said before (a new year of a registry, a forced
+        rebuild): deleting and inserting only the difference touches a few quads where a swap
+        writes and deletes the whole graph (20 s instead of 2 at 100k triples on disk). Graphs
+        with blank nodes (new names at each load, and no way to name one in SPARQL) or larger
+        than :data:`DIFF_MAX` are swapped instead.
+        """
+        if self.count(target) > DIFF_MAX:
+            return None
+        if quads is not None:
+            new = {(q.subject, q.predicate, q.object) for q in quads}
+        elif data.path.stat().st_size > DIFF_MAX * 200:
+            return None
+        else:
+            try:
+                new = {(q.subject, q.predicate, q.object)
+                       for q in ox.parse(path=data.path, format=data.format, base_iri=data.base_iri, lenient=data.checked)}
+            except SyntaxError as exc:
+                raise SourceError(f"malformed {data.format.name}: {exc.msg}", path=data.path, line=exc.lineno) from None
+        if len(new) > DIFF_MAX or _has_blank_nodes(new):
+            return None
+        old = {(q.subject, q.predicate, q.object) for q in self._store.quads_for_pattern(None, None, None, target)}
+        if _has_blank_nodes(old):
+            return None
+        count = len(new)
+        if not info.synthetic and any(p == _SYNTHETIC and o == _TRUE for _, p, o in new):
+            info = replace(info, synthetic=True)
+        new.update((q.subject, q.predicate, q.object) for q in self._provenance(graph, info, count, target))
+        parts = []
+        for verb, triples in (("DELETE", old - new), ("INSERT", new - old)):
+            if triples:
+                body = "\n".join(f"{s} {p} {o} ." for s, p, o in triples)
+                parts.append(f"{verb} DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+        if parts:
+            self._store.update(" ;\n".join(parts))  # one update = one transaction
         return count
 
     def _load_file(self, f: RdfFile, into: ox.NamedNode) -> None:
@@ -345,7 +390,10 @@ class KGStore:
 
     def count(self, graph: ox.NamedNode | URIRef | str | None = None) -> int:
         """Number of quads in one named graph (None: the default graph), counted by Oxigraph."""
-        where = "{ ?s ?p ?o }" if graph is None else f"{{ GRAPH <{graph.value if isinstance(graph, ox.NamedNode) else graph}> {{ ?s ?p ?o }} }}"
+        from photonics_kg.queries.library import term_to_sparql
+
+        name = graph.value if isinstance(graph, ox.NamedNode) else graph
+        where = "{ ?s ?p ?o }" if graph is None else f"{{ GRAPH {term_to_sparql(URIRef(str(name)))} {{ ?s ?p ?o }} }}"
         solutions = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {where}", use_default_graph_as_union=False)
         return int(next(iter(solutions))["n"].value)
 
@@ -431,6 +479,10 @@ class KGStore:
         else:
             triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self.quads()}
             ox.serialize(sorted(triples, key=str), output, ox_format, prefixes=PREFIXES)
+
+
+def _has_blank_nodes(triples) -> bool:
+    return any(isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode) for s, _, o in triples)
 
 
 def provenance_triples(graph: URIRef, info: SourceInfo, count: int) -> list[tuple]:

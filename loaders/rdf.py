@@ -110,8 +110,3 @@ class OntologyLoader(RdfLoader):
     @classmethod
     def sniff(cls, path: Path) -> bool:
         return False
-
-    def load(self, path: Path, report: LoadReport, progress=None) -> list[LoadedGraph]:
-        g = parse_rdf(path)
-        report.rows_read = len(g)
-        return [LoadedGraph(iris.graph_iri(self.name, path.stem), g, title=path.name, format="turtle")]

@@ -50,7 +50,10 @@ def test_rdf_file_is_checked_then_loaded_with_its_count(tmp_path, monkeypatch):
     assert len(store) == sum(1 for _ in store.quads())
 
 
-def test_reloading_a_changed_file_replaces_its_graph(tmp_path):
+@pytest.mark.parametrize("how", ["difference", "swap"])
+def test_reloading_a_changed_file_replaces_its_graph(tmp_path, monkeypatch, how):
+    if how == "swap":
+        monkeypatch.setattr(store_module, "DIFF_MAX", 10)
     path = _nt(tmp_path / "data.nt", 50, value="old")
     with KGStore(tmp_path / "store") as store:
         build(store, [str(path)], log=lambda m: None, progress=False)
@@ -134,3 +137,29 @@ def test_rdflib_graphs_small_and_large_replace_and_count(n, tmp_path):
     assert len(values) == n + 1 and values[0].startswith("b")
     assert store.graph_info(G)["triples"] == n + 1
     assert len(store) == sum(1 for _ in store.quads())
+
+
+@pytest.mark.parametrize("how", ["difference", "swap"])
+def test_a_reload_writes_every_kind_of_literal_back_exactly(how, monkeypatch):
+    if how == "swap":
+        monkeypatch.setattr(store_module, "DIFF_MAX", 1)
+    odd = [Literal('a "quoted"\nline \\ with é and \t tab'), Literal("fr", lang="fr-CA"), Literal(3),
+           Literal("2011-06-15", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date")), Literal(True)]
+    store = KGStore()
+    store.replace_graph(G, [(URIRef(EX + "s"), URIRef(EX + "p"), Literal("before"))], _info())
+    store.replace_graph(G, [(URIRef(EX + "s"), URIRef(EX + "p"), o) for o in odd], _info("cd"))
+    got = {q.object for q in store.oxigraph.quads_for_pattern(None, ox.NamedNode(EX + "p"), None, ox.NamedNode(str(G)))}
+    assert got == {store_module.to_ox(o) for o in odd}
+    assert store.graph_info(G)["sha"] == "cd" * 32 and store.graph_info(G)["triples"] == len(odd)
+
+
+def test_a_graph_with_blank_nodes_is_swapped_whole_on_reload(tmp_path):
+    path = tmp_path / "b.nt"
+    path.write_text(f'<{EX}x> <{EX}p> _:b .\n_:b <{EX}q> "one" .\n')
+    store = KGStore()
+    build(store, [str(path)], log=lambda m: None, progress=False)
+    path.write_text(f'<{EX}x> <{EX}p> _:b .\n_:b <{EX}q> "two" .\n')
+    build(store, [str(path)], log=lambda m: None, progress=False)
+    rows = store.select(f"SELECT ?v WHERE {{ <{EX}x> <{EX}p> ?b . ?b <{EX}q> ?v }}")
+    assert rows == [{"v": "two"}]
+    assert store.graph_info("https://w3id.org/photonics-kg/graph/rdf/b")["triples"] == 2
