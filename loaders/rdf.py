@@ -176,8 +176,13 @@ class RdfLoader(Loader):
     def load(self, path: Path, report: LoadReport, progress=None) -> list[LoadedGraph]:
         g = parse_rdf(path, report)
         report.rows_read = len(g) + len(report.rejected)
+        # a file that says its data is synthetic (bench/synthetic.py writes such files) keeps that
+        # label on the graph it is loaded into, so it is never taken for real data
+        from photonics_kg.namespaces import PHOT
+
+        synthetic = (None, PHOT.synthetic, Literal(True)) in g
         return [LoadedGraph(iris.graph_iri(self.name, path.stem), g, title=path.name,
-                            format=FORMATS[path.suffix.lower()])]
+                            format=FORMATS[path.suffix.lower()], synthetic=synthetic)]
 
 
 @register
