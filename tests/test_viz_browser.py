@@ -81,6 +81,13 @@ def png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", head[16:24])
 
 
+def eventually(driver, check, timeout: float = 10.0):
+    """Wait for ``check(driver)`` to be truthy (drawing and tooltips happen on timers)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(check)
+
+
 def drawn_pixels(driver) -> int:
     """Non-white pixels on the network canvas: something was actually drawn."""
     return driver.execute_script("""
@@ -102,7 +109,7 @@ def test_whole_page_loads_offline_without_errors(browser, pages):
     fetched = browser.execute_script(
         "return performance.getEntriesByType('resource').map(e => e.name).filter(n => /^https?:/.test(n))")
     assert fetched == []
-    assert drawn_pixels(browser) > 2000
+    assert eventually(browser, lambda d: drawn_pixels(d) > 2000)
     shot = save_screenshot(browser, "whole")
     assert png_size(shot)[0] >= 1000
     assert "14 nodes, 14 ties." in browser.find_element("id", "stats").text
@@ -176,8 +183,10 @@ def test_clicking_a_node_shows_its_details_and_sources(browser, pages):
     links = browser.find_elements("css selector", "#details a")
     assert any(a.get_attribute("href").startswith("http://objectifaquitaine.latribune.fr/") for a in links)
     # hovering shows the tooltip with the same facts
-    tip = browser.find_elements("css selector", "div.vis-tooltip")
-    assert tip and "Sources:" in browser.execute_script("return arguments[0].innerText", tip[0])
+    tooltip = eventually(browser, lambda d: d.execute_script(
+        "const t = document.querySelector('div.vis-tooltip'); "
+        "return t && t.style.visibility !== 'hidden' && t.innerText.includes('Sources:') ? t.innerText : null"))
+    assert tooltip.startswith("Route des Lasers\nCluster (pôle) · Nouvelle-Aquitaine")
 
 
 def test_ego_page(browser, pages):
@@ -217,5 +226,5 @@ def test_bigger_page_opens_still(browser, tmp_path, layout):
     state = browser.execute_script(
         "const k = window.photonicsKg; return [k.precomputed, k.network.physics.options.enabled, k.settleMs]")
     assert state[0] is (layout == "auto") and state[1] is False
-    assert drawn_pixels(browser) > 2000
+    assert eventually(browser, lambda d: drawn_pixels(d) > 2000)
     save_screenshot(browser, f"synthetic-400-{layout}")

@@ -59,7 +59,8 @@ def viz(out, types, domains, regions, clusters, year, focus, depth, aggregate_by
     tmp = out.with_name(out.name + ".part")
     tmp.write_text(page.html, encoding="utf-8")
     os.replace(tmp, out)
-    what = {"whole": "whole ecosystem", "ego": f"ego network of {focus}",
+    what = {"whole": f"filtered ({sel.describe()})" if sel.describe() else "whole ecosystem",
+            "ego": f"ego network of {focus}",
             "aggregated": f"aggregated by {page.aggregated_by} ({page.total_nodes} organisations)"}[page.view]
     click.echo(f"wrote {out}: {page.nodes} nodes, {page.edges} edges, {what}, "
                f"{len(page.html.encode('utf-8')) // 1024} KB")
