@@ -36,7 +36,7 @@ def test_wheel_holds_every_ttl_rq_and_sample_file(wheel):
     names = set(wheel.namelist())
     expected = []
     for folder, pattern, package in (("ontology", "*.ttl", "ontology"), ("queries", "**/*.rq", "queries"),
-                                     ("sample", "*.yaml", "sample")):
+                                     ("sample", "*.yaml", "sample"), ("graph", "templates/*", "graph")):
         for f in sorted((ROOT / folder).glob(pattern)):
             expected.append(f"photonics_kg/{package}/{f.relative_to(ROOT / folder).as_posix()}")
     assert any(e.endswith(".ttl") for e in expected) and any(e.endswith(".rq") for e in expected)
