@@ -39,7 +39,7 @@ SAMPLE_ABOVE = 2000
 #: each breadth-first search costs ~0.1 s: the ranking of the top brokers is stable with fewer)
 BETWEENNESS_SAMPLES = 500
 BIG_GRAPH = 20000
-BIG_GRAPH_SAMPLES = 100
+BIG_GRAPH_SAMPLES = 64
 #: number of source nodes of the sampled share of shortest paths through the sponsors
 PATH_SAMPLES = 256
 BIG_GRAPH_PATH_SAMPLES = 32

@@ -21,6 +21,7 @@ from photonics_kg import iri as iris
 from photonics_kg.config import package_file, sample_sources
 from photonics_kg.errors import ConfigError, SourceError
 from photonics_kg.graph.store import KGStore, LoadResult, SourceInfo
+from photonics_kg.graph.storedir import crash_point
 from photonics_kg.loaders import base
 from photonics_kg.loaders.base import LoadedGraph, LoadReport
 
@@ -59,19 +60,29 @@ def parse_source(text: str) -> SourceSpec:
 
 
 def expand(spec: SourceSpec) -> list[SourceSpec]:
-    """A folder given without a loader stands for the loadable files in it."""
-    if spec.path.is_dir() and not getattr(spec.loader, "reads_folders", False):
-        found = []
-        for child in sorted(spec.path.iterdir()):
-            if child.is_file() and not child.name.startswith("."):
-                try:
-                    found.append(SourceSpec(base.detect(child), child, str(child)))
-                except SourceError:
-                    continue
-        if not found:
-            raise SourceError("the folder holds no file any loader reads", path=spec.path)
-        return found
-    return [spec]
+    """A folder given without a loader stands for the loadable files in it.
+
+    A loader that reads folders (documents) takes the folder itself; the folder's other files
+    still go to their own loaders.
+    """
+    if not spec.path.is_dir():
+        return [spec]
+    whole = getattr(spec.loader, "reads_folders", False)
+    found = []
+    for child in sorted(spec.path.iterdir()):
+        if child.is_file() and not child.name.startswith("."):
+            try:
+                loader = base.detect(child)
+            except SourceError:
+                continue
+            if whole and loader.name == spec.loader.name:
+                continue
+            found.append(SourceSpec(loader, child, str(child)))
+    if whole:
+        found.append(spec)   # after the others: their entities are known when documents are read
+    if not found:
+        raise SourceError("the folder holds no file any loader reads", path=spec.path)
+    return found
 
 
 def _sha256(path: Path) -> str:
@@ -103,9 +114,13 @@ def build(store: KGStore, sources: list[str | SourceSpec] | None = None, *, forc
 
     # phase 1: read and check every source; nothing is written yet
     pending: list[tuple[SourceSpec, LoadReport, list[LoadedGraph], SourceInfo | None]] = []
+    unreadable = {id(spec): err for spec in specs if (err := unreadable_source(spec)) is not None}
+    failed: list[SourceError] = list(unreadable.values())
     bar = tqdm(specs, desc="reading sources", unit="source", disable=progress is False or (progress is None and not sys.stderr.isatty()))
     for spec in bar:
         bar.set_postfix_str(spec.path.name)
+        if id(spec) in unreadable:
+            continue
         rep = LoadReport(source=spec.display, loader=spec.loader.name)
         t0 = time.perf_counter()
         sha = _sha256(spec.path)
@@ -120,10 +135,23 @@ def build(store: KGStore, sources: list[str | SourceSpec] | None = None, *, forc
             rep.triples = store.graph_info(expected)["triples"]
             report.reports.append(rep)
             continue
-        loaded = spec.loader.load(spec.path, rep)
+        spec.loader.store = store
+        spec.loader.earlier = [lg.graph for _, _, gs, _ in pending for lg in gs]
+        try:
+            loaded = spec.loader.load(spec.path, rep)
+            check_something_loaded(spec, rep, loaded)
+        except Exception as exc:  # noqa: BLE001 - every source is read, then all failures reported
+            failed.append(_as_source_error(exc, spec))
+            continue
         rep.seconds = time.perf_counter() - t0
         pending.append((spec, rep, loaded, info))
         report.reports.append(rep)
+        crash_point("after-read")
+
+    if failed:
+        raise failed[0] if len(failed) == 1 else SourceError(
+            f"{len(failed)} of {len(specs)} sources cannot be loaded; nothing was written\n"
+            + "\n".join(str(e) for e in failed))
 
     # phase 2: write, one transaction per graph
     for spec, rep, loaded, info in pending:
@@ -135,9 +163,12 @@ def build(store: KGStore, sources: list[str | SourceSpec] | None = None, *, forc
             result = store.replace_graph(lg.graph_iri, lg.graph, ginfo)
             report.graphs.append(result)
             rep.triples += result.triples
+            crash_point("after-write")
         rep.seconds += time.perf_counter() - t0
     for rep in report.reports:
         log(rep.summary())
+        for note in rep.notes if rep.loader == "documents" else ():
+            log(f"  {note}")
         for rej in rep.rejected[:20]:
             log(f"  rejected {rep.source}:{rej.line or '?'}: {rej.field or ''}: {rej.reason}")
 
@@ -147,6 +178,54 @@ def build(store: KGStore, sources: list[str | SourceSpec] | None = None, *, forc
         log(f"derived: {d.graph.rsplit('/', 1)[-1]}: {'unchanged, kept' if d.skipped else str(d.triples) + ' triples'}")
     report.seconds = time.perf_counter() - started
     return report
+
+
+def check_readable(path: Path) -> None:
+    """Refuse what is not a regular file or folder (a FIFO or a device would block or never end).
+
+    Raises SourceError, or OSError when a file cannot be opened (permissions).
+    """
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for f in files:
+        if not f.is_file():
+            kind = "missing" if not f.exists() else "not a regular file (a pipe, a device, a socket?)"
+            raise SourceError(kind, path=f)
+        with open(f, "rb"):                 # permission problems surface here, named
+            pass
+
+
+def unreadable_source(spec: SourceSpec) -> SourceError | None:
+    """Why a source cannot be read at all, or None (checked before any source is loaded)."""
+    try:
+        check_readable(spec.path)
+    except (SourceError, OSError) as exc:
+        return _as_source_error(exc, spec)
+    return None
+
+
+def check_something_loaded(spec: SourceSpec, rep: LoadReport, loaded: list[LoadedGraph]) -> None:
+    """A source whose every row was rejected loads nothing: that is an error (exit 2), not a report.
+
+    Loaders that reject rows (registries) report them in ``rep.rejected`` and load the rest; when
+    there is no rest, the build refuses the source so the maintainer sees it.
+    """
+    if rep.rejected and rep.rows_read and len(rep.rejected) >= rep.rows_read \
+            and not any(len(lg.graph) for lg in loaded):
+        shown = [(r.line, r.field, r.reason) for r in rep.rejected]
+        raise SourceError(f"nothing to load: all {rep.rows_read} record(s) rejected", path=spec.path, problems=shown)
+
+
+def _as_source_error(exc: BaseException, spec: SourceSpec) -> SourceError:
+    """A failure while reading a source, as the SourceError the user sees."""
+    if isinstance(exc, SourceError):
+        return exc
+    if isinstance(exc, OSError):
+        return SourceError(f"cannot read: {exc.strerror or exc}", path=spec.path)
+    if isinstance(exc, (ConfigError,)):
+        return SourceError(str(exc), path=spec.path)
+    # a loader bug on odd input: say so plainly, name the file, keep the store as it was
+    return SourceError(f"the {spec.loader.name} loader failed on this file ({type(exc).__name__}: {exc}); "
+                       f"this is a bug in photonics-kg: please report it with the file", path=spec.path)
 
 
 def derive(store: KGStore, *, force: bool = False) -> list[LoadResult]:

@@ -517,7 +517,7 @@ def network_png(A: nx.Graph, structure: dict, lang: str = "fr", *, max_nodes: in
         H = A.subgraph(keep)
     fig, ax = plt.subplots(figsize=(8, 6))
     if H.number_of_nodes():
-        pos = nx.spring_layout(H, seed=1)
+        pos = _component_layout(H)
         brokers = {b["node"]: b["betweenness"] for b in structure["brokers"]}
         sizes = [40 + 900 * brokers.get(n, 0.0) / (max(brokers.values()) or 1) if brokers else 40 for n in H]
         nx.draw_networkx_edges(H, pos, ax=ax, alpha=0.3, width=0.6)
@@ -530,10 +530,29 @@ def network_png(A: nx.Graph, structure: dict, lang: str = "fr", *, max_nodes: in
         present = sorted({H.nodes[n].get("kind") for n in H} & set(KIND_COLOURS))
         for kind in present:
             ax.scatter([], [], c=KIND_COLOURS[kind], label=kinds.get(kind, kind), s=30)
-        ax.legend(loc="lower left", fontsize=7, frameon=False)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False)
     ax.set_axis_off()
     ax.set_title(text(lang, "network_fig"), fontsize=10)
     return _png(fig)
+
+
+def _component_layout(H: nx.Graph) -> dict:
+    """Spring layout per connected component, components side by side (largest first), so a
+    small component does not push the main one into a corner."""
+    import math
+
+    comps = sorted(nx.connected_components(H), key=lambda c: (-len(c), min(map(str, c))))
+    pos, x, row_y, row_h = {}, 0.0, 0.0, 0.0
+    for comp in comps:
+        size = math.sqrt(len(comp))
+        sub = nx.spring_layout(H.subgraph(comp), seed=1, scale=size / 2, center=(0, 0)) if len(comp) > 1 else {next(iter(comp)): (0.0, 0.0)}
+        if x > 0 and x + size > 12:  # wrap to a new row
+            x, row_y, row_h = 0.0, row_y - row_h - 1.0, 0.0
+        for n, (px, py) in sub.items():
+            pos[n] = (x + size / 2 + px, row_y - size / 2 + py)
+        x += size + 1.0
+        row_h = max(row_h, size)
+    return pos
 
 
 # -- rendering -----------------------------------------------------------------------------

@@ -5,6 +5,8 @@ SHA-256, the loader and its version, when it was loaded and how many triples it 
 :meth:`KGStore.replace_graph` swaps a source's graph in one transaction: the new triples are first
 written to a staging graph, then a single SPARQL Update moves them over the old graph, so readers
 see the old graph or the new one, and a failed or killed load leaves the previous graph as it was.
+On disk, a writer works on a new generation of the store that is published atomically when it
+closes, and readers open the published one (see :mod:`photonics_kg.graph.storedir`).
 
 >>> from rdflib import Graph, URIRef, Literal
 >>> store = KGStore()                      # in memory
@@ -19,6 +21,7 @@ see the old graph or the new one, and a failed or killed load leaves the previou
 from __future__ import annotations
 
 import os
+import sys
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -66,6 +69,10 @@ class LoadResult:
     triples: int
     skipped: bool = False              #: True when the same source was already loaded, unchanged
     seconds: float = 0.0
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr)
 
 
 def now_literal() -> Literal:
@@ -122,47 +129,142 @@ def python_value(term):
 class KGStore:
     """The photonics-kg store over pyoxigraph.
 
-    ``KGStore(path)`` opens (or creates) an on-disk store; ``KGStore()`` an in-memory one.
+    ``KGStore()`` is an in-memory store. ``KGStore(path)`` opens the on-disk store ``path`` for
+    writing: it takes the store's build lock (``wait=True``: waits for another build instead of
+    failing) and works on a copy of the published generation, which :meth:`close` (or leaving a
+    ``with`` block without an exception) publishes atomically; :meth:`abort`, an exception in the
+    ``with`` block or a killed process leave the published state as it was.
+    ``KGStore(path, read_only=True)`` opens the published generation, never a half-written one.
+    The layout and the reasons are in :mod:`photonics_kg.graph.storedir`.
     """
 
-    def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False):
+    def __init__(self, path: str | os.PathLike | None = None, *, read_only: bool = False,
+                 wait: bool = False):
         self.path = Path(path) if path is not None else None
+        self._generation = None        # the generation a writer builds (graph/storedir.py)
+        self._lease = None             # the published generation a reader holds
+        self._retired: list = []       # (store, lease) a refresh() replaced, released at the next one
+        self._dirty = False
+        self.read_only = read_only
         try:
             if self.path is None:
                 self._store = ox.Store()
             elif read_only:
-                if not (self.path.exists() and any(self.path.iterdir())):
-                    raise StoreError(f"no store at {self.path}: run 'photonics-kg build' first (or pass --store)")
-                self._store = ox.Store.read_only(str(self.path))
+                self._store = self._open_published()
             else:
-                if self.path.exists() and not self.path.is_dir():
-                    raise StoreError(f"{self.path} is a file, not a store directory")
-                self._store = ox.Store(str(self.path))
+                self._store = self._open_next_generation(wait)
         except OSError as exc:
+            self._release_generation()
             msg = str(exc)
             if "lock" in msg.lower():
                 raise StoreError(f"the store {self.path} is in use by another photonics-kg process "
                                  f"(a build or a server); wait for it to finish or stop it") from None
             raise StoreError(f"cannot open the store {self.path}: {msg}") from None
-        self.read_only = read_only
         if not read_only:
             self._drop_staging()
 
+    def _open_published(self) -> ox.Store:
+        """Lease the published generation and open it read-only (see graph/storedir.py)."""
+        from photonics_kg.graph.storedir import StoreDir
+
+        self._lease = StoreDir(self.path).open_read()
+        try:
+            return ox.Store.read_only(str(self._lease.path))
+        except BaseException:
+            self._lease.release()
+            self._lease = None
+            raise
+
+    def _open_next_generation(self, wait: bool) -> ox.Store:
+        """Take the build lock and open a copy of the published generation read-write."""
+        from photonics_kg.graph.storedir import StoreDir
+
+        self._generation = StoreDir(self.path).begin_write(wait=wait, log=_log)
+        return ox.Store(str(self._generation.path))
+
+    def _release_generation(self) -> None:
+        if self._generation is not None and not self._generation.done:
+            self._generation.abort()
+
+    @property
+    def generation(self) -> str | None:
+        """The name of the generation open (being built, or read), None in memory or for a 0.1 store."""
+        if self._generation is not None:
+            return self._generation.name
+        return self._lease.name if self._lease is not None else None
+
+    def refresh(self) -> bool:
+        """For long-running readers (a server): switch to the newest published generation.
+
+        Returns True when it switched. The generation left is released at the next refresh or at
+        :meth:`close`, so a query still running on it finishes undisturbed.
+        """
+        from photonics_kg.graph.storedir import StoreDir
+
+        if self._lease is None or self._lease.name == StoreDir(self.path).published_name():
+            return False
+        old = (self._store, self._lease)
+        for _store, lease in self._retired:
+            lease.release()
+        self._store = self._open_published()
+        self._retired = [old]
+        return True
+
     @property
     def oxigraph(self) -> ox.Store:
-        """The underlying ``pyoxigraph.Store``."""
+        """The underlying ``pyoxigraph.Store`` (a writer's generation counts as changed)."""
+        self._dirty = True
         return self._store
 
-    def close(self) -> None:
+    def close(self, *, publish: bool = True) -> None:
+        """Close the store. A writer's new generation is published (``publish=False``: discarded).
+
+        Nothing is published when nothing was written, except a store's very first generation.
+        """
+        if not hasattr(self, "_store"):
+            return
+        gen = self._generation
+        if gen is not None:
+            publish = publish and (self._dirty or gen.previous is None)
+            if publish:
+                self._store.flush()
+            del self._store
+            if not publish:
+                gen.abort()
+                return
+            try:
+                gen.publish()
+            except BaseException:
+                gen.abort()                 # no-op once the pointer has switched
+                raise
+            return
         if self.path is not None and not self.read_only:
             self._store.flush()
         del self._store
+        for _store, lease in self._retired:
+            lease.release()
+        self._retired = []
+        if self._lease is not None:
+            self._lease.release()
+
+    def abort(self) -> None:
+        """Close without publishing what was written: the store keeps its published state."""
+        self.close(publish=False)
 
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
-        self.close()
+    def __exit__(self, exc_type, *exc):
+        # a failure half-way through a build must not publish the half-built generation
+        self.close(publish=exc_type is None)
+
+    def __del__(self):
+        # a writer dropped without close() publishes nothing and frees the build lock
+        try:
+            if getattr(self, "_generation", None) is not None and hasattr(self, "_store"):
+                self.close(publish=False)
+        except Exception:  # pragma: no cover - interpreter shutdown
+            pass
 
     # -- graphs ----------------------------------------------------------------------------
     def named_graphs(self) -> list[str]:
@@ -174,6 +276,7 @@ class KGStore:
         for g in list(self._store.named_graphs()):
             if isinstance(g, ox.NamedNode) and g.value.startswith(STAGING_PREFIX):
                 self._store.remove_graph(g)
+                self._dirty = True
 
     def graph_info(self, graph: URIRef | str) -> dict | None:
         """The provenance of a source graph (sha256, loader, version, triples, loaded), or None."""
@@ -196,6 +299,7 @@ class KGStore:
         started = time.perf_counter()
         if not force and self.is_current(graph, info):
             return LoadResult(graph, self.graph_info(graph)["triples"], skipped=True)
+        self._dirty = True
         staging = ox.NamedNode(STAGING_PREFIX + iris.digest(graph, time.time_ns()))
         count = 0
 
@@ -211,15 +315,20 @@ class KGStore:
                                for s, p, o in provenance_triples(graph, info, count))
             # one update = one transaction: readers see the old graph or the new one
             self._store.update(f"DROP SILENT GRAPH <{graph}> ; MOVE SILENT GRAPH <{staging.value}> TO GRAPH <{graph}>")
-        except BaseException:
+        except BaseException as exc:
             try:
                 self._store.remove_graph(staging)
             except Exception:  # pragma: no cover - best effort; staging is also dropped at next open
                 pass
+            if isinstance(exc, OSError):     # disk full, I/O error: the published store is untouched
+                raise StoreError(f"cannot write the store {self.path or '(memory)'}: {exc}") from None
             raise
         return LoadResult(graph, count, seconds=time.perf_counter() - started)
 
     def remove_graph(self, graph: URIRef | str) -> None:
+        if self.read_only:
+            raise StoreError("the store is open read-only")
+        self._dirty = True
         self._store.remove_graph(ox.NamedNode(str(graph)))
 
     # -- queries ---------------------------------------------------------------------------

@@ -6,7 +6,7 @@ name with :func:`register`; ``photonics-kg build LOADER=PATH`` picks one by name
 is offered to each loader's :meth:`Loader.sniff` in turn (registry files are recognised by their
 header, documents by their extension).
 
->>> {'curated', 'ontology', 'rdf'} <= set(available())
+>>> {"curated", "ontology", "rdf"} <= set(available())
 True
 """
 
@@ -80,6 +80,13 @@ class Loader:
     version: ClassVar[str] = __version__
     #: file name endings this loader reads (for error messages and sniffing)
     extensions: ClassVar[tuple[str, ...]] = ()
+    #: True when the loader takes a whole folder itself (build then passes the folder)
+    reads_folders: ClassVar[bool] = False
+    #: the store being built, set by ``graph.build.build`` before :meth:`load`, for loaders that
+    #: need what is already known (the document extractor's gazetteer); None when loading alone
+    store = None
+    #: graphs read earlier in the same build (not yet in the store), for the same purpose
+    earlier: list = []
 
     @classmethod
     def sniff(cls, path: Path) -> bool:
@@ -143,22 +150,33 @@ def sha256_file(path: Path) -> str:
 
 
 def read_text(path: Path) -> tuple[str, str]:
-    """Read a text file as UTF-8 (with or without BOM), else cp1252; return (text, encoding).
+    """Read a text file as UTF-8 (with or without BOM), UTF-16 with a BOM, else cp1252.
 
-    Raises :class:`SourceError` for an empty or binary file.
+    Returns (text, encoding). Raises :class:`SourceError` for an empty or binary file, or one in
+    no encoding it knows (naming the line of the first byte it could not read).
     """
     raw = path.read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):      # Windows "Unicode" (UTF-16) text
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise SourceError(f"starts like UTF-16 text but is not ({exc.reason})", path=path) from None
     if not raw.strip():
         raise SourceError("the file is empty", path=path)
     if b"\x00" in raw[:4096]:
         raise SourceError("the file is binary, not text", path=path)
     if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8"), "utf-8-sig"
+        try:
+            return raw[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            line = raw[:exc.start + 3].count(b"\n") + 1
+            raise SourceError(f"starts like UTF-8 text but is not (byte {exc.start + 3})", path=path, line=line) from None
     try:
         return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as exc:
+    except UnicodeDecodeError:
         try:
             return raw.decode("cp1252"), "cp1252"
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
             line = raw[:exc.start].count(b"\n") + 1
-            raise SourceError(f"not UTF-8 nor cp1252 text (byte {exc.start})", path=path, line=line) from None
+            raise SourceError(f"not UTF-8 nor cp1252 text (byte {exc.start}: 0x{raw[exc.start]:02x}); "
+                              f"save the file as UTF-8", path=path, line=line) from None

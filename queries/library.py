@@ -129,17 +129,23 @@ def term_to_sparql(term) -> str:
 
     >>> term_to_sparql(Literal('a "quoted" } # DROP ALL'))
     '"a \\\\"quoted\\\\" } # DROP ALL"'
+    >>> print(term_to_sparql(Literal("C:" + chr(92) + "users")))   # a backslash, then u
+    "C:\\\\\\U00000075sers"
     """
     if isinstance(term, URIRef):
-        if _UNSAFE_IRI.search(str(term)):
+        if _UNSAFE_IRI.search(str(term)) or not _valid_iri(str(term)):
             raise QueryError(f"{str(term)!r} is not a valid IRI")
         return f"<{term}>"
     if isinstance(term, Literal):
         text = str(term)
         out = []
-        for ch in text:
+        for i, ch in enumerate(text):
             if ch == "\\":
                 out.append("\\\\")
+            elif ch in "uU" and i and text[i - 1] == "\\":
+                # SPARQL 1.1 (sec. 19.2) lets engines expand \uXXXX anywhere before parsing
+                # (rdflib does): after an escaped backslash, a plain u would be read as one
+                out.append(f"\\U{ord(ch):08X}")
             elif ch == '"':
                 out.append('\\"')
             elif ch == "\n":
@@ -149,7 +155,9 @@ def term_to_sparql(term) -> str:
             elif ch == "\t":
                 out.append("\\t")
             elif ord(ch) < 0x20:
-                out.append(f"\\u{ord(ch):04X}")
+                # eight digits: a four-digit escape followed by hex digits ("\u0001abcd") is
+                # read as an eight-digit one by some parsers (rdflib)
+                out.append(f"\\U{ord(ch):08X}")
             else:
                 out.append(ch)
         lexical = '"' + "".join(out) + '"'
@@ -161,6 +169,17 @@ def term_to_sparql(term) -> str:
             return f"{lexical}^^{term_to_sparql(URIRef(term.datatype))}"
         return lexical
     raise QueryError(f"cannot bind {term!r}")
+
+
+def _valid_iri(text: str) -> bool:
+    """RFC 3987, checked by the store's own parser (DEL, C1 controls and bad escapes fail it)."""
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 def bind_values(text: str, bindings: dict) -> str:
@@ -183,7 +202,7 @@ def bind_values(text: str, bindings: dict) -> str:
         raise QueryError("the query has no WHERE clause to bind parameters in")
     names = sorted(bindings)
     for n in names:
-        if not re.match(r"^\w+$", n):
+        if not re.match(r"^\w+$", n, re.ASCII):   # SPARQL variable names: no "¹" or "٣"
             raise QueryError(f"{n!r} is not a variable name")
     # one single-variable VALUES block per parameter: Virtuoso 7.2 fails with an internal error
     # ("no SPART_VARR_FIXED") on a multi-variable VALUES row followed by OPTIONAL and GROUP BY

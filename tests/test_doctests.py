@@ -15,7 +15,7 @@ def _modules():
     # the design card's folders are mapped subpackages: walk each one by its own __path__
     names = []
     for package in ("photonics_kg", "photonics_kg.graph", "photonics_kg.loaders", "photonics_kg.queries",
-                    "photonics_kg.commands"):
+                    "photonics_kg.commands", "photonics_kg.extraction"):
         pkg = importlib.import_module(package)
         names.append(package)
         for info in pkgutil.iter_modules(pkg.__path__, package + "."):

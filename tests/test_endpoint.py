@@ -63,8 +63,13 @@ def http(url, data=None, headers=None, method=None):
 
 
 def client(base, query, fmt=JSON, method=None):
+    from photonics_kg.queries.library import query_form
+
     sw = SPARQLWrapper(base + "/sparql")
     sw.setQuery(query)
+    # SPARQLWrapper guesses the form with a regex that reads words of comments ("add", "load")
+    # as update keywords and would send the query as update=; state the form we parsed
+    sw.queryType = query_form(query)
     sw.setReturnFormat(fmt)
     if method == "post":
         sw.setMethod(POST)

@@ -46,14 +46,19 @@ store_option = click.option(
     help=f"Store directory [default: {default_store_path()}].")
 
 
-def open_store(store_path: Path | None, *, read_only: bool = False):
+def open_store(store_path: Path | None, *, read_only: bool = False, wait: bool = False):
+    """The store for a command: the published generation (read-only), or a new one to write.
+
+    A writer's changes are published when its ``with`` block ends without an exception; a second
+    writer is refused with the first one's PID unless ``wait`` (see graph/storedir.py).
+    """
     from photonics_kg.graph.store import KGStore
 
     path = store_path or default_store_path()
     if read_only:
         return KGStore(path, read_only=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return KGStore(path)
+    return KGStore(path, wait=wait)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "show_default": True})
@@ -71,18 +76,20 @@ def main():
 @store_option
 @click.option("--force", is_flag=True, help="Reload sources even when unchanged since their last load.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only errors.")
+@click.option("--wait", is_flag=True, help="When another build is writing the store, wait for it instead of failing.")
 @handle_errors
-def build(sources, store_path, force, quiet):
+def build(sources, store_path, force, quiet, wait):
     """Load SOURCES into the store (none: the bundled sample sources).
 
     A SOURCE is a path (a curated YAML file, an RDF file, a folder of them; recognised by header
     or extension) or LOADER=PATH. Each source becomes one named graph with its provenance; a
-    source that fails to load leaves the store as it was.
+    source that fails to load leaves the store as it was. Readers (stats, export, a server) keep
+    seeing the previous complete store until the build publishes the new one.
     """
     from photonics_kg.graph.build import build as run_build
 
     log = (lambda m: None) if quiet else (lambda m: click.echo(m, err=True))
-    with open_store(store_path) as store:
+    with open_store(store_path, wait=wait) as store:
         report = run_build(store, list(sources), force=force, log=log, progress=None if not quiet else False)
         if not quiet:
             click.echo(f"store {store.path}: {len(store)} quads in {len(store.named_graphs())} graphs "

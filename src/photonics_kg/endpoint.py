@@ -92,9 +92,10 @@ def _worker_main(store_path: str, conn) -> None:  # pragma: no cover - runs in a
     """Serve queries from ``conn`` until it closes: (text, fmt, limit, dataset) -> (status, type, body)."""
     import pyoxigraph as ox
 
+    from photonics_kg.graph.storedir import StoreDir, open_read_only
     from photonics_kg.namespaces import PREFIXES
 
-    store = ox.Store.read_only(store_path)
+    store, lease = open_read_only(store_path)      # the published generation, leased
     conn.send(("ready", None, None))
     while True:
         try:
@@ -102,6 +103,11 @@ def _worker_main(store_path: str, conn) -> None:  # pragma: no cover - runs in a
         except (EOFError, OSError):
             return
         text, fmt, limit, dataset = job
+        if StoreDir(store_path).published_name() != lease.name:
+            # a build published a newer generation: move to it between two queries
+            old = lease
+            store, lease = open_read_only(store_path)
+            old.release()
         try:
             conn.send(_execute(store, PREFIXES, text, fmt, limit, dataset))
         except Exception as exc:  # noqa: BLE001 - every failure becomes an HTTP answer
@@ -281,9 +287,10 @@ class WorkerPool:
     def __init__(self, store_path: Path, size: int):
         from photonics_kg.errors import StoreError
 
+        from photonics_kg.graph.storedir import StoreDir
+
         path = Path(store_path)
-        if not (path.is_dir() and any(path.iterdir())):
-            raise StoreError(f"no store at {path}: run 'photonics-kg build' first (or pass --store)")
+        StoreDir(path).open_read().release()          # StoreError "no store at ..." when none
         self.store_path = str(path)
         self.ctx = multiprocessing.get_context("spawn")
         self.idle: queue.Queue[_Worker] = queue.Queue()
