@@ -142,6 +142,7 @@ MUST_SHOW = {
     "03-network-analysis.ipynb": ["CNRS", "communities, modularity", "link_share"],
     "04-strategy-gaps.ipynb": ["strategy-gap report", "cluster-without-research", "precision@10"],
     "05-adding-a-source.ipynb": ["recognised as: rnsr", "phot:partnerOf", "unknown relation 'owns'",
+                                 "recognised as: documents", "rule located-at",
                                  "store unchanged: True", "rnsr/example-rnsr-extract"],
 }
 
