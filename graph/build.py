@@ -30,7 +30,7 @@ ONTOLOGY_FILES = ("photonics.ttl", "domains.ttl", "naf.ttl")
 
 @dataclass
 class SourceSpec:
-    loader: base.Loader
+    loader: base.Loader | None      #: None: a folder, expanded into its files
     path: Path
     display: str
 
@@ -56,6 +56,12 @@ def parse_source(text: str) -> SourceSpec:
             raise SourceError("no such file or folder", path=p)
         return SourceSpec(loader, p, text)
     p = Path(text).expanduser()
+    if p.is_dir():
+        # a folder no loader reads as a whole (documents do) stands for the files in it
+        try:
+            return SourceSpec(base.detect(p), p, text)
+        except SourceError:
+            return SourceSpec(None, p, text)
     return SourceSpec(base.detect(p), p, text)
 
 
@@ -67,7 +73,7 @@ def expand(spec: SourceSpec) -> list[SourceSpec]:
     """
     if not spec.path.is_dir():
         return [spec]
-    whole = getattr(spec.loader, "reads_folders", False)
+    whole = spec.loader is not None and getattr(spec.loader, "reads_folders", False)
     found = []
     for child in sorted(spec.path.iterdir()):
         if child.is_file() and not child.name.startswith("."):

@@ -124,3 +124,15 @@ def test_rdf_file_source_gets_its_own_graph(cli, tmp_path):
     assert cli("build", ttl, "--store", store).exit_code == 0
     out = cli("export", "--format", "nq", "--store", store).output
     assert '<https://example.org/a> <https://example.org/b> "c" <https://w3id.org/photonics-kg/graph/rdf/extra>' in out
+
+
+def test_a_folder_of_curated_and_rdf_files_is_built_file_by_file(cli, tmp_path):
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    (folder / "facts.yaml").write_text(FIXTURE_YAML.read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "extra.ttl").write_text("<https://example.org/a> <https://example.org/b> \"c\" .\n", encoding="utf-8")
+    store = tmp_path / "s"
+    result = cli("build", folder, "--store", store)
+    assert result.exit_code == 0, result.output
+    graphs = {g["graph"] for g in json.loads(cli("stats", "--store", store, "--format", "json").output)["graphs"]}
+    assert {"https://w3id.org/photonics-kg/graph/curated/facts", "https://w3id.org/photonics-kg/graph/rdf/extra"} <= graphs
