@@ -473,8 +473,6 @@ def _png(fig) -> str:
 def heatmap_png(cov: gp.Coverage, lang: str = "fr") -> str:
     """The domain × région heat map (firms + labs + clusters per cell) as base64 PNG."""
     import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     import numpy as np
 
@@ -507,8 +505,6 @@ KIND_COLOURS = {"firm": "#1f77b4", "cluster": "#d62728", "lab": "#2ca02c", "univ
 def network_png(A: nx.Graph, structure: dict, lang: str = "fr", *, max_nodes: int = 300) -> str:
     """The actor network (the ``max_nodes`` best-connected actors above that size) as base64 PNG."""
     import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     H = A

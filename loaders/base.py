@@ -141,6 +141,20 @@ def detect(path: Path) -> Loader:
                       path=path)
 
 
+def first_data_line(path: Path, suffix: str = ".csv") -> str | None:
+    """The first line of a ``suffix`` file that is not a ``#`` comment, stripped; None otherwise.
+
+    Table loaders recognise their files by this header line.
+    """
+    if not (path.is_file() and path.suffix.lower() == suffix):
+        return None
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            if not line.startswith("#"):
+                return line.strip()
+    return None
+
+
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:

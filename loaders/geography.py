@@ -36,7 +36,7 @@ from photonics_kg import iri as iris
 from photonics_kg.config import package_file
 from photonics_kg.errors import SourceError
 from photonics_kg.facts import Entity, FactWriter
-from photonics_kg.loaders.base import LoadedGraph, Loader, LoadReport, read_text, register
+from photonics_kg.loaders.base import LoadedGraph, Loader, LoadReport, first_data_line, read_text, register
 
 TABLE = "departements_regions.csv"
 TABLE_SOURCE = "https://www.insee.fr/fr/information/2560452"
@@ -225,12 +225,7 @@ class GeographyLoader(Loader):
 
     @classmethod
     def sniff(cls, path: Path) -> bool:
-        if not (path.is_file() and path.suffix.lower() == ".csv"):
-            return False
-        with open(path, encoding="utf-8", errors="replace") as f:
-            for line in f:
-                if not line.startswith("#"):
-                    return line.strip() == HEADER
+        return first_data_line(path) == HEADER
         return False
 
     def load(self, path: Path, report: LoadReport, progress=None) -> list[LoadedGraph]:

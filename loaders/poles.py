@@ -29,7 +29,7 @@ from photonics_kg import iri as iris
 from photonics_kg.config import package_file
 from photonics_kg.errors import SourceError
 from photonics_kg.facts import Entity, Evidence, FactWriter, Relation
-from photonics_kg.loaders.base import LoadedGraph, Loader, LoadReport, read_text, register
+from photonics_kg.loaders.base import LoadedGraph, Loader, LoadReport, first_data_line, read_text, register
 from photonics_kg.loaders.geography import geography
 from photonics_kg.namespaces import PHOT
 
@@ -52,12 +52,8 @@ class PolesLoader(Loader):
 
     @classmethod
     def sniff(cls, path: Path) -> bool:
-        if not (path.is_file() and path.suffix.lower() == ".csv"):
-            return False
-        with open(path, encoding="utf-8", errors="replace") as f:
-            for line in f:
-                if not line.startswith("#"):
-                    return tuple(line.strip().split(";")) == COLUMNS
+        header = first_data_line(path)
+        return header is not None and tuple(header.split(";")) == COLUMNS
         return False
 
     def load(self, path: Path, report: LoadReport, progress=None) -> list[LoadedGraph]:
