@@ -126,6 +126,21 @@ def python_value(term):
     return term.value
 
 
+def solution_rows(solutions, convert) -> tuple[list[str], list[dict]]:
+    """The variables and rows of pyoxigraph ``QuerySolutions``, each bound value passed through
+    ``convert`` (unbound variables are absent from their row)."""
+    names = [v.value for v in solutions.variables]
+    rows = []
+    for solution in solutions:
+        row = {}
+        for name in names:
+            value = solution[name]
+            if value is not None:
+                row[name] = convert(value)
+        rows.append(row)
+    return names, rows
+
+
 class KGStore:
     """The photonics-kg store over pyoxigraph.
 
@@ -353,16 +368,7 @@ class KGStore:
         result = self.query(sparql, bindings, union=union)
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("select() needs a SELECT query")
-        names = [v.value for v in result.variables]
-        rows = []
-        for solution in result:
-            row = {}
-            for name in names:
-                value = solution[name]
-                if value is not None:
-                    row[name] = python_value(value)
-            rows.append(row)
-        return rows
+        return solution_rows(result, python_value)[1]
 
     def ask(self, sparql: str, bindings: dict | None = None) -> bool:
         return bool(self.query(sparql, bindings))

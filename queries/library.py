@@ -400,20 +400,11 @@ def execute(store, text: str, bindings: dict | None = None) -> Result:
         return store.results(text, bindings or {})
     import pyoxigraph as ox
 
-    from photonics_kg.graph.store import from_ox
+    from photonics_kg.graph.store import from_ox, solution_rows
 
     answer = store.query(text, bindings or {})
     if isinstance(answer, ox.QuerySolutions):
-        names = [v.value for v in answer.variables]
-        rows = []
-        for solution in answer:
-            row = {}
-            for name in names:
-                value = solution[name]
-                if value is not None:
-                    row[name] = from_ox(value)
-            rows.append(row)
-        return Result("select", names, rows)
+        return Result("select", *solution_rows(answer, from_ox))
     if isinstance(answer, ox.QueryBoolean) or isinstance(answer, bool):
         return Result("ask", boolean=bool(answer))
     g = Graph()
